@@ -1,0 +1,428 @@
+"""Every page × every role: who is let in, who is refused, and that refused people see no data.
+
+Expected outcomes: "ok" (200), "redirect" (on to the page the person may use), "login" (redirect
+to the login page), "deny" (403 or 404, and the page shows nothing of the object). A test also
+fails when a URL of ours is missing here, so a new
+page cannot escape the matrix.
+"""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from tests.helpers import login
+
+ROLES = [
+    "anonymous",
+    "admin",
+    "secretariat",
+    "operator",
+    "other_operator",
+    "head",
+    "mentor",
+    "juror",
+    "leadership",
+    "neighbour_secretariat",
+    "neighbour_operator",
+    "nobody",
+]
+EVERYONE = {r: "ok" for r in ROLES if r != "anonymous"} | {"anonymous": "login"}
+
+
+def only(*allowed):
+    return {r: ("ok" if r in allowed else "deny") for r in ROLES} | {"anonymous": "login"}
+
+
+# url name -> (kwargs builder, expected outcome per role, text that must not leak to the refused)
+REGION_READERS = ("admin", "secretariat", "mentor", "juror", "leadership")
+AGENCY_PEOPLE = ("operator", "other_operator", "head")
+PROPOSAL_READERS = ("admin", "secretariat", "operator", "head", "mentor")
+MANAGERS = ("admin", "secretariat")
+SECRET = "Dapur Sehat Atasi Stunting"
+
+MATRIX = {
+    "core:home": (lambda w: {}, EVERYONE, None),
+    "core:notices": (lambda w: {}, EVERYONE, None),
+    "core:exports": (lambda w: {}, EVERYONE, None),
+    "core:exports_status": (lambda w: {}, EVERYONE, None),
+    # An export is its owner's alone.
+    "core:export_download": (lambda w: {"pk": w["export"].pk}, only("secretariat"), None),
+    # A person of one region goes straight to it; a system administrator sees them all.
+    "regions:list": (
+        lambda w: {},
+        only("admin")
+        | dict.fromkeys(
+            ["secretariat", "mentor", "juror", "leadership", "neighbour_secretariat"], "redirect"
+        ),
+        None,
+    ),
+    "regions:detail": (lambda w: {"code": "73.22"}, only(*REGION_READERS), "Kabupaten Luwu Utara"),
+    "regions:agency_list": (lambda w: {"code": "73.22"}, only(*REGION_READERS), "Dinas Pendidikan"),
+    "regions:agency_create": (lambda w: {"code": "73.22"}, only(*MANAGERS), "Kabupaten Luwu Utara"),
+    "regions:agency_import": (lambda w: {"code": "73.22"}, only(*MANAGERS), "Kabupaten Luwu Utara"),
+    "regions:agency_detail": (
+        lambda w: {"pk": w["agency"].pk},
+        only(*REGION_READERS, "operator", "head"),
+        "Dinas Kesehatan",
+    ),
+    "regions:agency_update": (lambda w: {"pk": w["agency"].pk}, only(*MANAGERS), "Dinas Kesehatan"),
+    "accounts:person_list": (lambda w: {"code": "73.22"}, only(*MANAGERS), "@example.test"),
+    "accounts:person_invite": (lambda w: {"code": "73.22"}, only(*MANAGERS), "Dinas Kesehatan"),
+    "accounts:person_import": (
+        lambda w: {"code": "73.22"},
+        only(*MANAGERS),
+        "Kabupaten Luwu Utara",
+    ),
+    "accounts:person_detail": (
+        lambda w: {"pk": w["operator"].pk},
+        only(*MANAGERS, "operator"),
+        "Dinas Kesehatan",
+    ),
+    "accounts:profile": (lambda w: {}, EVERYONE, None),
+    "accounts:password_change": (lambda w: {}, EVERYONE, None),
+    "accounts:two_factor_setup": (lambda w: {}, EVERYONE, None),
+    "activity:region_log": (lambda w: {"code": "73.22"}, only(*MANAGERS), "Dinas Kesehatan"),
+    "mentoring:assignments": (lambda w: {"code": "73.22"}, only(*MANAGERS), "Dinas Kesehatan"),
+    # The registry.
+    "innovations:list": (lambda w: {}, EVERYONE | {"nobody": "deny"}, None),
+    "innovations:create": (
+        lambda w: {},
+        only("operator", "other_operator", "neighbour_operator"),
+        None,
+    ),
+    "innovations:detail": (
+        lambda w: {"pk": w["innovation"].pk},
+        only("admin", "secretariat", "operator", "head", "mentor", "leadership"),
+        SECRET,
+    ),
+    "innovations:update": (lambda w: {"pk": w["innovation"].pk}, only("admin", "operator"), SECRET),
+    "innovations:evidence_download": (
+        lambda w: {"pk": w["evidence"].pk},
+        only("admin", "secretariat", "operator", "head", "mentor", "leadership"),
+        None,
+    ),
+    "innovations:decree_download": (
+        lambda w: {"pk": w["innovation"].pk},
+        only("admin", "secretariat", "operator", "head", "mentor", "leadership"),
+        None,
+    ),
+    # Competitions.
+    "competitions:list": (lambda w: {}, EVERYONE, None),
+    "competitions:create": (lambda w: {}, only("secretariat", "neighbour_secretariat"), None),
+    "competitions:detail": (
+        lambda w: {"pk": w["competition"].pk},
+        only(*REGION_READERS, *AGENCY_PEOPLE),
+        "KIPP Uji",
+    ),
+    "competitions:setup": (
+        lambda w: {"pk": w["competition"].pk, "step": "basics"},
+        only(*MANAGERS),
+        "KIPP Uji",
+    ),
+    "competitions:entries": (lambda w: {"pk": w["competition"].pk}, only(*MANAGERS), "Dinas"),
+    "competitions:form_edit": (lambda w: {"pk": w["version"].pk}, only(*MANAGERS), "Ringkasan"),
+    "competitions:form_section_add": (lambda w: {"pk": w["version"].pk}, only(*MANAGERS), None),
+    "competitions:form_section_edit": (
+        lambda w: {"pk": w["version"].pk, "section_pk": w["section"].pk},
+        only(*MANAGERS),
+        None,
+    ),
+    "competitions:form_field_add": (
+        lambda w: {"section_pk": w["section"].pk},
+        only(*MANAGERS),
+        None,
+    ),
+    "competitions:form_field_edit": (
+        lambda w: {"section_pk": w["section"].pk, "field_pk": w["question"].pk},
+        only(*MANAGERS),
+        None,
+    ),
+    # Proposals: drafts are seen by the agency, its mentor and the organiser only.
+    "proposals:list": (
+        lambda w: {},
+        only(
+            "admin",
+            "secretariat",
+            "mentor",
+            *AGENCY_PEOPLE,
+            "neighbour_secretariat",
+            "neighbour_operator",
+        ),
+        SECRET,
+    ),
+    "proposals:create": (
+        lambda w: {"competition_pk": w["competition"].pk},
+        only("operator", "other_operator"),
+        None,
+    ),
+    "proposals:detail": (lambda w: {"pk": w["proposal"].pk}, only(*PROPOSAL_READERS), SECRET),
+    "proposals:edit": (lambda w: {"pk": w["proposal"].pk}, only("admin", "operator"), SECRET),
+    "proposals:check": (lambda w: {"pk": w["proposal"].pk}, only(*PROPOSAL_READERS), SECRET),
+    "proposals:pdf": (lambda w: {"pk": w["proposal"].pk}, only(*PROPOSAL_READERS), SECRET),
+    "proposals:history": (lambda w: {"pk": w["proposal"].pk}, only(*PROPOSAL_READERS), SECRET),
+    "proposals:attachment_download": (
+        lambda w: {"pk": w["attachment"].pk},
+        only(*PROPOSAL_READERS),
+        None,
+    ),
+    "screening:list": (lambda w: {"pk": w["competition"].pk}, only(*MANAGERS), SECRET),
+    "screening:overview": (lambda w: {"pk": w["competition"].pk}, only(*MANAGERS), "Dinas"),
+    "screening:review": (lambda w: {"pk": w["proposal"].pk}, only(*MANAGERS), SECRET),
+}
+
+# Pages for everyone (login, password reset, invitation links, health) or only for POST; they
+# are tested in their own modules.
+NOT_IN_MATRIX = {
+    "core:healthz",
+    "core:set_language",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:two_factor_verify",
+    "accounts:invitation",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+}
+
+# POST-only endpoints: (kwargs builder, roles that may use them). Everyone else is refused
+# (403, 404 or 405) and nothing changes; what the allowed roles get is tested with each view.
+POSTS = {
+    "core:export_create": (lambda w: {}, ()),
+    "accounts:person_action": (lambda w: {"pk": w["operator"].pk}, MANAGERS),
+    "regions:agency_set_active": (lambda w: {"pk": w["agency"].pk}, MANAGERS),
+    "innovations:evidence_add": (lambda w: {"pk": w["innovation"].pk}, ("admin", "operator")),
+    "innovations:decree_upload": (lambda w: {"pk": w["innovation"].pk}, ("admin", "operator")),
+    "innovations:award_add": (lambda w: {"pk": w["innovation"].pk}, MANAGERS),
+    "innovations:evidence_remove": (lambda w: {"pk": w["evidence"].pk}, ("admin", "operator")),
+    "innovations:evidence_verify": (lambda w: {"pk": w["evidence"].pk}, MANAGERS),
+    "competitions:open": (lambda w: {"pk": w["competition"].pk}, MANAGERS),
+    "competitions:start_screening": (lambda w: {"pk": w["competition"].pk}, MANAGERS),
+    "competitions:remind": (lambda w: {"pk": w["competition"].pk}, MANAGERS),
+    "competitions:extend": (lambda w: {"pk": w["competition"].pk}, MANAGERS),
+    "competitions:decline": (
+        lambda w: {"pk": w["competition"].pk, "agency_pk": w["agency"].pk},
+        (*REGION_READERS, *AGENCY_PEOPLE),
+    ),
+    "competitions:form_item": (
+        lambda w: {"kind": "section", "pk": w["section"].pk, "action": "up"},
+        MANAGERS,
+    ),
+    "competitions:form_publish": (lambda w: {"pk": w["version"].pk}, MANAGERS),
+    "competitions:form_new_version": (lambda w: {"pk": w["version"].pk}, MANAGERS),
+    "proposals:header": (lambda w: {"pk": w["proposal"].pk}, ("admin", "operator")),
+    "proposals:answer": (
+        lambda w: {"pk": w["proposal"].pk, "field_pk": w["question"].pk},
+        ("admin", "operator"),
+    ),
+    "proposals:section": (
+        lambda w: {"pk": w["proposal"].pk, "section_pk": w["section"].pk},
+        ("admin", "operator"),
+    ),
+    "proposals:presence": (
+        lambda w: {"pk": w["proposal"].pk, "section_pk": w["section"].pk},
+        ("admin", "operator"),
+    ),
+    "proposals:attachment_add": (
+        lambda w: {"pk": w["proposal"].pk, "field_pk": w["file_question"].pk},
+        ("admin", "operator"),
+    ),
+    "proposals:attachment_remove": (lambda w: {"pk": w["attachment"].pk}, ("admin", "operator")),
+    "proposals:send": (lambda w: {"pk": w["proposal"].pk}, ("admin", "operator")),
+    "proposals:approve": (lambda w: {"pk": w["proposal"].pk}, ("admin", "head")),
+    "proposals:return": (lambda w: {"pk": w["proposal"].pk}, ("admin", "head")),
+    "proposals:withdraw": (lambda w: {"pk": w["proposal"].pk}, ("admin", "operator", "head")),
+    "mentoring:comment_add": (
+        lambda w: {"pk": w["proposal"].pk, "section_pk": w["section"].pk},
+        ("mentor",),
+    ),
+    "mentoring:comment_reply": (
+        lambda w: {"pk": w["comment"].pk},
+        ("admin", "operator", "head", "mentor"),
+    ),
+    "mentoring:comment_resolve": (
+        lambda w: {"pk": w["comment"].pk},
+        ("admin", "operator", "head", "mentor"),
+    ),
+    "screening:refresh_all": (lambda w: {"pk": w["competition"].pk}, MANAGERS),
+    "screening:decide_bulk": (lambda w: {"pk": w["competition"].pk}, MANAGERS),
+    "screening:objection_submit": (
+        lambda w: {"pk": w["proposal"].pk},
+        ("admin", "operator", "head"),
+    ),
+    "screening:objection_decide": (lambda w: {"pk": w["objection"].pk}, MANAGERS),
+}
+
+
+OUR_APPS = {
+    "core",
+    "regions",
+    "accounts",
+    "activity",
+    "innovations",
+    "competitions",
+    "proposals",
+    "mentoring",
+    "screening",
+}
+
+
+def our_url_names() -> set[str]:
+    names = set()
+    for namespace, (_prefix, resolver) in get_resolver().namespace_dict.items():
+        if namespace in OUR_APPS:
+            names |= {f"{namespace}:{n}" for n in resolver.reverse_dict if isinstance(n, str)}
+    return names
+
+
+def test_every_page_is_in_the_matrix():
+    assert our_url_names() - set(MATRIX) - set(POSTS) - NOT_IN_MATRIX == set()
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One of everything, all belonging to Dinas Kesehatan of Luwu Utara, built once for the
+    module inside a transaction that is rolled back at its end (each test runs in a savepoint)."""
+    from django.db import transaction
+
+    from siwanda.innovations.services import evidence_add, innovation_set_decree
+    from siwanda.mentoring.models import Comment
+    from siwanda.mentoring.services import mentor_assign
+    from siwanda.proposals.services import attachment_add
+    from siwanda.regions.models import Region
+    from siwanda.screening.models import Objection
+    from tests.builders import (
+        competition_from_template,
+        field,
+        innovation_for,
+        make_people,
+        pdf_upload,
+        start_proposal,
+    )
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        region = Region.objects.get(code="73.22")
+        people = make_people(region, Region.objects.get(code="73.24"))
+        competition = competition_from_template(people["secretariat"], region)
+        innovation = innovation_for(people["operator"], people["agency"])
+        proposal = start_proposal(competition, people["operator"], innovation)
+        mentor_assign(
+            actor=people["secretariat"],
+            mentor=people["mentor"],
+            region=region,
+            agency=people["agency"],
+        )
+        question = field(proposal, "ringkasan")
+        file_question = field(proposal, "innovator_decree")
+        innovation_set_decree(
+            actor=people["operator"], innovation=innovation, upload=pdf_upload(), number="SK 1"
+        )
+        yield {
+            **people,
+            "competition": competition,
+            "proposal": proposal,
+            "innovation": innovation,
+            "version": proposal.form_version,
+            "section": question.section,
+            "question": question,
+            "file_question": file_question,
+            "evidence": evidence_add(
+                actor=people["operator"],
+                innovation=innovation,
+                kind="report",
+                description="Laporan",
+                upload=pdf_upload(),
+            ),
+            "attachment": attachment_add(
+                actor=people["operator"],
+                proposal=proposal,
+                field=file_question,
+                upload=pdf_upload(),
+            ),
+            "comment": Comment.objects.create(
+                proposal=proposal,
+                section=question.section,
+                author=people["mentor"],
+                text=f"Catatan {SECRET}",
+            ),
+            "objection": Objection.objects.create(
+                proposal=proposal, text="x", submitted_by=people["operator"]
+            ),
+            "export": _finished_export(people["secretariat"]),
+        }
+        transaction.set_rollback(True)
+
+
+def _finished_export(owner):
+    from django.core.files.base import ContentFile
+
+    from siwanda.core.models import Export
+
+    export = Export.objects.create(
+        owner=owner,
+        kind="judging.final",
+        title="Hasil akhir",
+        status=Export.Status.DONE,
+        filename="hasil.xlsx",
+    )
+    export.file.save("hasil.xlsx", ContentFile(b"x"))
+    return export
+
+
+CASES = [(name, role) for name in MATRIX for role in ROLES]
+
+
+@pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
+def test_page_access(db, client, world, name, role):
+    kwargs, expected, secret = MATRIX[name]
+    url = reverse(name, kwargs=kwargs(world))
+    if role != "anonymous":
+        login(client, world[role])
+    response = client.get(url)
+    outcome = expected[role]
+    if outcome == "ok":
+        assert response.status_code == 200
+    elif outcome == "redirect":
+        assert response.status_code == 302
+        assert not response["Location"].startswith(reverse("accounts:login"))
+    elif outcome == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    else:
+        assert response.status_code in (403, 404)
+        if secret:
+            assert secret not in response.content.decode()
+
+
+POST_CASES = [
+    (name, role) for name, (_k, allowed) in POSTS.items() for role in ROLES if role not in allowed
+]
+
+
+@pytest.mark.parametrize(("name", "role"), POST_CASES, ids=[f"{n}-{r}" for n, r in POST_CASES])
+def test_refused_posts(db, client, world, name, role):
+    from siwanda.activity.models import ActivityEntry
+
+    kwargs, _allowed = POSTS[name]
+    url = reverse(name, kwargs=kwargs(world))
+    if role != "anonymous":
+        login(client, world[role])
+    before = ActivityEntry.objects.count()
+    response = client.post(
+        url,
+        {
+            "reason": "x",
+            "text": "x",
+            "comment": "x",
+            "value": "x",
+            "action": "deactivate",
+            "decision": "pass",
+            "note": "x",
+            "status": "verified",
+            "active": "0",
+        },
+    )
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    else:
+        assert response.status_code in (403, 404, 405), response.status_code
+    assert ActivityEntry.objects.count() == before
