@@ -17,11 +17,11 @@ def test_the_daily_command_reminds_on_the_chosen_days(people, competition):
     competition.save(update_fields=["reminder_days"])
     out = io.StringIO()
     call_command("send_deadline_reminders", stdout=out)
-    assert out.getvalue().strip() == "Reminders sent to 2 agencies."
+    assert out.getvalue().strip() == "Reminders sent to 2 agencies and 0 jurors."
     assert Notice.objects.filter(user=people["other_operator"], text__contains="days left").exists()
     out = io.StringIO()
     call_command("send_deadline_reminders", stdout=out)
-    assert out.getvalue().strip() == "Reminders sent to 0 agencies."
+    assert out.getvalue().strip() == "Reminders sent to 0 agencies and 0 jurors."
     assert competition.deadline_at == end_of_day(
         competition.deadline_at.astimezone(competition.region.zone).date(), competition.region
     )

@@ -65,3 +65,127 @@ def jurors(luwu_utara):
     return [
         person_with_role(Role.JUROR, region=luwu_utara, full_name=f"Juri {n}") for n in range(5)
     ]
+
+
+# --- Judging under way: stages, panel, assignments, scores (views, queries, results, exports) ----
+# Plain builders first (the permission matrix and the results tests call them too), then the
+# fixtures that chain them.
+
+DESK_BASE = 50  # screened[i] scores DESK_BASE + 5 i, except the one the jurors disagree on
+
+
+def regency_stages(secretariat, competition):
+    """The regency template's stages: desk evaluation (Top 15), then presentations (Top 7)."""
+    from siwanda.judging import services as judging
+
+    return judging.stages_from_template(actor=secretariat, competition=competition, key="regency")
+
+
+def seat(secretariat, stage, jurors, *, chair=None, agencies=None):
+    from siwanda.judging import services as judging
+
+    for juror in jurors:
+        judging.panel_add(
+            actor=secretariat,
+            stage=stage,
+            juror=juror,
+            is_chair=juror == chair,
+            agency=(agencies or {}).get(juror),
+        )
+
+
+def score_sheet(assignment, value, *, submit=True):
+    """Give every criterion of the assignment's rubric `value`, then submit the sheet."""
+    from siwanda.judging import services as judging
+
+    for criterion in assignment.stage.rubric.criteria.all():
+        judging.score_save(
+            actor=assignment.juror, assignment=assignment, criterion=criterion, value=value
+        )
+    if submit:
+        judging.sheet_submit(actor=assignment.juror, assignment=assignment)
+
+
+def score_stage(stage, value_of):
+    """Score and submit every sheet of the stage, `value_of(assignment)` on each criterion."""
+    from siwanda.judging.models import Assignment
+
+    for a in Assignment.objects.filter(stage=stage).select_related("stage__rubric", "juror"):
+        score_sheet(a, value_of(a))
+
+
+def desk_values(proposals, disputed=None):
+    """Scores by proposal: proposals[i] gets DESK_BASE + 5 i from everyone, except `disputed`,
+    whose jurors give 40, 70 and 90 (more than the threshold of 20 apart: flagged)."""
+    order = {p.pk: i for i, p in enumerate(proposals)}
+    disputes = iter([40, 70, 90, 90, 90, 90])
+
+    def value_of(a):
+        if disputed is not None and a.proposal_id == disputed.pk:
+            return next(disputes)
+        return DESK_BASE + 5 * order[a.proposal_id]
+
+    return value_of
+
+
+def close_and_advance(secretariat, stage, top_n):
+    """Close scoring, keep the computed score of every flagged proposal, stage the best
+    `top_n` and apply."""
+    from siwanda.judging import services as judging
+    from siwanda.judging.models import Moderation
+
+    judging.stage_close(actor=secretariat, stage=stage)
+    for m in Moderation.objects.filter(stage=stage, status=Moderation.Status.OPEN):
+        judging.moderation_decide(
+            actor=secretariat, moderation=m, consensus=None, justification="Sepakat"
+        )
+    judging.stage_save(actor=secretariat, competition=stage.competition, stage=stage, top_n=top_n)
+    judging.outcomes_stage(actor=secretariat, stage=stage)
+    judging.outcomes_apply(actor=secretariat, stage=stage)
+
+
+@pytest.fixture
+def stages(people, competition, screened):
+    """The regency template's stages on the competition in screening."""
+    return regency_stages(people["secretariat"], competition)
+
+
+@pytest.fixture
+def seated(people, stages, jurors, screened):
+    """The desk evaluation with its panel and no assignment yet: the five jurors, Juri 0 in the
+    chair, Juri 4 recorded as working in Dinas Kesehatan (in conflict with screened[0])."""
+    desk = stages[0]
+    seat(
+        people["secretariat"],
+        desk,
+        jurors,
+        chair=jurors[0],
+        agencies={jurors[4]: screened[0].agency},
+    )
+    return desk
+
+
+@pytest.fixture
+def assigned(people, seated):
+    """The desk evaluation assigned automatically: three jurors per proposal, none in conflict."""
+    from siwanda.judging import services as judging
+
+    judging.assign_automatic(actor=people["secretariat"], stage=seated)
+    return seated
+
+
+@pytest.fixture
+def scoring(people, assigned):
+    """The desk evaluation open for scoring (the competition moves to judging)."""
+    from siwanda.judging import services as judging
+
+    return judging.stage_open(actor=people["secretariat"], stage=assigned)
+
+
+@pytest.fixture
+def closed(people, scoring, screened):
+    """The desk evaluation scored by everyone and closed: screened[1] is flagged for moderation."""
+    from siwanda.judging import services as judging
+
+    score_stage(scoring, desk_values(screened, disputed=screened[1]))
+    return judging.stage_close(actor=people["secretariat"], stage=scoring)

@@ -158,6 +158,7 @@ def competition_detail(request, pk):
             "milestones": competition.milestones.all(),
             "counts": _status_counts(competition) if can_manage else None,
             "decline_form": DeclineForm(),
+            "published": competition.publications.exists(),
         },
     )
 

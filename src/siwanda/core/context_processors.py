@@ -26,6 +26,8 @@ def _menu(user) -> list:
         or roles.region_ids(Role.SECRETARIAT, Role.LEADERSHIP, Role.MENTOR)
     ):
         items.append((_("Innovations"), reverse("innovations:list")))
+    if roles.region_ids(Role.JUROR):
+        items.append((_("My assignments"), reverse("judging:my_assignments")))
     if admin or len(managed) > 1:
         items.append((_("Regions"), reverse("regions:list")))
     elif len(managed) == 1:

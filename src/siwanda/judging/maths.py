@@ -307,4 +307,47 @@ def assign(
             plan.pairs.append((juror, proposal))
         if len(candidates) < want:
             plan.short[proposal] = want - len(candidates)
+    _fill_shortfalls(plan, taken, load, limit, free)
     return plan
+
+
+def _fill_shortfalls(plan: Plan, taken: set, load: dict, limit: dict, free) -> None:
+    """The greedy pass can leave a proposal short although a full assignment exists (its only
+    free jurors filled their cap elsewhere, where another juror could have served). Move new
+    assignments along augmenting paths, as in a maximum flow, until no short proposal can gain
+    a juror: a proposal is then short only when no assignment within the rules gives it one."""
+    given: dict[Hashable, list] = defaultdict(list)  # juror -> proposals of new pairs (movable)
+    for juror, proposal in plan.pairs:
+        given[juror].append(proposal)
+
+    def gain(proposal, seen) -> bool:
+        for juror in free(proposal):
+            if (juror, proposal) in taken or juror in seen:
+                continue
+            seen.add(juror)
+            if limit.get(juror) is None or load[juror] < limit[juror]:
+                load[juror] += 1
+            else:
+                moved = next((q for q in list(given[juror]) if gain(q, seen)), None)
+                if moved is None:
+                    continue
+                given[juror].remove(moved)
+                taken.discard((juror, moved))
+                plan.pairs.remove((juror, moved))
+            given[juror].append(proposal)
+            taken.add((juror, proposal))
+            plan.pairs.append((juror, proposal))
+            return True
+        return False
+
+    seen: set = set()  # jurors no path leads on from; valid until an assignment moves
+    for proposal in list(plan.short):
+        while plan.short[proposal] and any(
+            limit.get(j) is None or load[j] < limit[j] for j in load
+        ):
+            if not gain(proposal, seen):
+                break
+            plan.short[proposal] -= 1
+            seen = set()
+        if not plan.short[proposal]:
+            del plan.short[proposal]

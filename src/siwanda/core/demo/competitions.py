@@ -1,14 +1,17 @@
 """The demo competitions of Luwu Utara.
 
 - "KIPP Kabupaten Luwu Utara 2019": 27 proposals, named after the innovations of the public
-  reports (the Top 7 and the three "kategori partisipatif" among them), now in administrative
-  screening. Most are decided; five wait for the secretariat, among them a near-duplicate title,
-  an innovation implemented for less than a year and an earlier regency winner.
+  reports. Screening found a near-duplicate title, an innovation implemented for less than a
+  year and an earlier regency winner; those failed, with an objection accepted on the way. The
+  20 that passed were judged in presentations and the Top 7 and three "kategori partisipatif"
+  winners published with certificates (see `judging.py`).
 - "KIPP Kabupaten Luwu Utara <this year>": open, with a deadline a few weeks away, where the demo
   operators write and submit.
+- "Lomba Inovasi Daerah Luwu Utara <this year>": screened, its proposal evaluation open for the
+  demo jurors.
 
 Everything goes through the service functions, as people would: a past competition is replayed
-with its deadline in the future, then moved back to 2019 with its dates.
+with its deadline in the future, then moved back to its dates.
 """
 
 from datetime import date, datetime, timedelta
@@ -32,9 +35,11 @@ from siwanda.regions.models import Agency, Region
 from siwanda.screening import services as screening
 from siwanda.screening.models import Objection, Review
 
+from .judging import judge_2019, open_desk_evaluation
 from .platform import DEMO_PASSWORD, REGENCY_CODE
 
 NAME_2019 = "KIPP Kabupaten Luwu Utara 2019"
+LID_NAME = "Lomba Inovasi Daerah Luwu Utara {year}"
 
 # (title, agency, form, urusan, digital, implementation started, SDGs, what it does)
 INNOVATIONS = [
@@ -315,17 +320,15 @@ INNOVATIONS = [
 ]
 TOP_7 = INNOVATIONS[:7]
 PARTICIPATORY = INNOVATIONS[7:10]
-# 2019 states beyond "passed": by title.
-UNDECIDED = {
-    "ANC Hipnoterapi",
-    "Kampung Donor Darah Penyelamat Jiwa Puskesmas Masamba",
-    "Sekolah Lapang Petani Milenial",
-    "Lumbung Pangan Desa Mandiri",
-    "Petani Cerdas Cuaca",
-}
+# 2019 states beyond "passed": by title. The first three are what the automatic findings caught.
 FAILED = {
+    "ANC Hipnoterapi": "Inovasi ini telah meraih Top 7 KIPP Kabupaten Luwu Utara 2018.",
+    "Kampung Donor Darah Penyelamat Jiwa Puskesmas Masamba": "Inovasi yang sama dengan usulan "
+    "Dinas Kesehatan (Kampung Donor Darah Penyelamat Jiwa); diikutkan satu kali saja.",
+    "Sekolah Lapang Petani Milenial": "Inovasi baru diterapkan sejak Maret 2019, kurang dari "
+    "satu tahun sebelum batas akhir usulan.",
     "Izin Usaha Mikro Satu Hari": "SK penetapan inovator ditandatangani oleh pejabat yang "
-    "tidak berwenang."
+    "tidak berwenang.",
 }
 OBJECTED = {"Akta Lahir dari Puskesmas": "SK penetapan inovator tidak terbaca."}
 STUCK_WITH_HEAD = "Desa Wisata Berbasis BUMDes"
@@ -532,7 +535,7 @@ def _kipp_2019(region: Region, innovations: dict, password_hash: str) -> None:
     competition.refresh_from_db()
     screening.review_refresh_all(actor=secretariat, competition=competition)
     for title, proposal in made.items():
-        if proposal.status != Proposal.Status.SUBMITTED or title in UNDECIDED:
+        if proposal.status != Proposal.Status.SUBMITTED:
             continue
         if title in FAILED or title in OBJECTED:
             screening.screening_decide(
@@ -557,6 +560,15 @@ def _kipp_2019(region: Region, innovations: dict, password_hash: str) -> None:
         else:
             screening.screening_decide(actor=secretariat, proposal=proposal, passed=True)
     _date_2019(competition)
+    passed = set(
+        competition.proposals.filter(status=Proposal.Status.PASSED).values_list("title", flat=True)
+    )
+    judge_2019(
+        competition,
+        secretariat,
+        order=[row[0] for row in INNOVATIONS if row[0] in passed],
+        participatory=[row[0] for row in PARTICIPATORY],
+    )
 
 
 def _date_2019(competition: Competition) -> None:
@@ -656,6 +668,56 @@ def _current_year(region: Region, innovations: dict, password_hash: str) -> None
     )
 
 
+LID_ENTRIES = [
+    "Kebun Si Pintar",
+    "Rompi KPK (Rombongan Pelayanan Kependudukan Keliling)",
+    "Peta Baper (Peta Bank Sampah dan Persampahan)",
+    "Bank Sampah Sekolah Adiwiyata",
+    "Posyandu Remaja Sehat",
+    "Desa Tangguh Bencana Luwu Utara",
+    "Lumbung Pangan Desa Mandiri",
+    "Petani Cerdas Cuaca",
+]
+
+
+def _lomba_current_year(region: Region, innovations: dict, password_hash: str) -> None:
+    """This year's Lomba Inovasi Daerah: the call closed a month ago, every proposal passed
+    screening, and the proposal evaluation is open for the demo jurors."""
+    secretariat = _secretariat()
+    today = timezone.localdate()
+    competition = competitions.competition_create_from_template(
+        actor=secretariat,
+        region=region,
+        template_key="kipp-kabupaten",
+        year=today.year,
+        name=LID_NAME.format(year=today.year),
+        opens_on=today,
+    )
+    competitions.competition_open(actor=secretariat, competition=competition)
+    competition.refresh_from_db()
+    general = competition.groups.get(name="Umum")
+    rows = {row[0]: row for row in INNOVATIONS}
+    for title in LID_ENTRIES:
+        innovation = innovations[title]
+        operator = _operator(innovation.agency, password_hash)
+        proposal = proposals.proposal_create(
+            actor=operator, competition=competition, innovation=innovation, group=general
+        )
+        _write(proposal, operator, rows[title])
+        proposal = proposals.proposal_send(actor=operator, proposal=proposal)
+        proposals.proposal_approve(actor=_approver(proposal), proposal=proposal)
+    Competition.objects.filter(pk=competition.pk).update(
+        opens_at=start_of_day(today - timedelta(days=75), region),
+        deadline_at=end_of_day(today - timedelta(days=40), region),
+        screening_ends_at=end_of_day(today - timedelta(days=20), region),
+    )
+    competitions.competition_start_screening(actor=secretariat, competition=competition)
+    competition.refresh_from_db()
+    for proposal in competition.proposals.all():
+        screening.screening_decide(actor=secretariat, proposal=proposal, passed=True)
+    open_desk_evaluation(competition, secretariat)
+
+
 def load_competitions() -> None:
     region = Region.objects.get(code=REGENCY_CODE)
     if Competition.objects.filter(region=region, name=NAME_2019).exists():
@@ -664,3 +726,4 @@ def load_competitions() -> None:
     innovations = _innovations(region, password_hash)
     _kipp_2019(region, innovations, password_hash)
     _current_year(region, innovations, password_hash)
+    _lomba_current_year(region, innovations, password_hash)

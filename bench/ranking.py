@@ -1,0 +1,893 @@
+#!/usr/bin/env python
+"""Benchmark: the ranking of a scored desk stage (issue 4, "Done when": 3,500 proposals × 5 jurors
+× 8 criteria ranked in under 2 seconds on this machine).
+
+    .venv/bin/python bench/ranking.py [--proposals 3500 --jurors-per-proposal 5 --criteria 8
+        --panel 40] [--database-url postgres://postgres@127.0.0.1:5432/siwanda_bench]
+
+1. Builds, once, on a dedicated database (created and migrated when absent), a competition of
+   Luwu Utara with one desk stage whose rubric has N criteria, a panel, and every proposal
+   assigned to k jurors who all submitted their sheets. The small parts go through the services
+   (competition from its template, stage, rubric, criteria, panel, automatic assignment, opening
+   and closing the stage, a few moderation decisions); the bulk (agencies, people, innovations,
+   proposals, score sheets, scores and the audit entries of their submission) is written with
+   bulk_create, with the rows the services would write. A second run finds the data and reuses it.
+2. Times, after a warm-up, over several repetitions: `ranking.load(stage)` (the database reads,
+   with their number of queries), `ranking.compute(data)` (the maths), and the ranking page's
+   selector `selectors.ranking_view(stage, user)`; then the whole page (GET, informational).
+   Peak memory comes from a separate pass under tracemalloc.
+3. Prints a table, writes the figures to docs/benchmarks.md ("Judging: stage ranking") and exits
+   with status 1 when the median of load + compute, or of the page's selector, is over the budget.
+"""
+
+import argparse
+import datetime
+import gc
+import math
+import os
+import platform
+import random
+import re
+import shlex
+import sqlite3
+import statistics
+import sys
+import time
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/siwanda_bench"
+REGION = "73.22"  # Kabupaten Luwu Utara
+SECTION = "## Judging: stage ranking"
+SEED = 20261101
+
+# The KIPP 2023 proposal sections (the issue's weights 0/10/15/5/30/20/5/15, with the summary
+# given 5 points out of significance so that all eight count).
+KIPP_CRITERIA = [
+    ("Ringkasan", "Summary", 5),
+    ("Latar belakang dan tujuan", "Background and goals", 10),
+    ("Kebaruan / nilai tambah", "Novelty / added value", 15),
+    ("Implementasi", "Implementation", 5),
+    ("Signifikansi", "Significance", 25),
+    ("Adaptabilitas", "Adaptability", 20),
+    ("Sumber daya", "Resources", 5),
+    ("Strategi keberlanjutan", "Sustainability", 15),
+]
+LEVELS = [
+    {"min": 81, "max": 100, "label": "Sangat baik", "label_en": "Very good"},
+    {"min": 61, "max": 80, "label": "Baik", "label_en": "Good"},
+    {"min": 41, "max": 60, "label": "Cukup", "label_en": "Fair"},
+    {"min": 21, "max": 40, "label": "Kurang", "label_en": "Poor"},
+    {"min": 0, "max": 20, "label": "Sangat kurang", "label_en": "Very poor"},
+]
+TOP_KINDS = ["dinas"] * 18 + ["badan"] * 4 + ["bagian"] * 2 + ["kecamatan"] * 15
+CHILD_KIND = {"kecamatan": "kelurahan", "badan": "upt", "bagian": "upt", "dinas": "upt"}
+PER_AGENCY = 3  # the regency template lets an agency enter at most three proposals
+
+
+# --- Arguments and database ----------------------------------------------------------------------
+
+
+def arguments(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--proposals", type=int, default=3500)
+    parser.add_argument("--jurors-per-proposal", type=int, default=5)
+    parser.add_argument("--criteria", type=int, default=8)
+    parser.add_argument("--panel", type=int, default=40, help="jurors on the stage's panel")
+    parser.add_argument(
+        "--database-url",
+        default=DEFAULT_URL,
+        help="PostgreSQL (created when absent) or sqlite:////absolute/path.sqlite3",
+    )
+    parser.add_argument("--repeat", type=int, default=7, help="timed repetitions after a warm-up")
+    parser.add_argument("--budget", type=float, default=2.0, help="seconds, for the median")
+    parser.add_argument("--rebuild", action="store_true", help="drop the database and build again")
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    args = parser.parse_args(argv)
+    if args.panel < args.jurors_per_proposal:
+        parser.error("the panel must have at least --jurors-per-proposal members")
+    if not 1 <= args.criteria <= 100:
+        parser.error("--criteria goes from 1 to 100")
+    return args
+
+
+def is_postgres(url: str) -> bool:
+    return urlsplit(url).scheme in ("postgres", "postgresql", "pgsql")
+
+
+def shown_url(url: str) -> str:
+    """The URL without its password, for what is printed and written down."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+def prepare_database(url: str, rebuild: bool) -> None:
+    """Create the PostgreSQL database when absent (drop it first with --rebuild); for SQLite,
+    remove the file on --rebuild (Django creates it)."""
+    parts = urlsplit(url)
+    if not is_postgres(url):
+        path = Path(parts.path[1:] if parts.path.startswith("//") else parts.path)
+        if rebuild:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if exists and rebuild:
+            connection.execute(
+                sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+            exists = None
+        if not exists:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def start_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    # Mail stays in memory and tasks run at once: nothing is sent, nothing is left queued.
+    os.environ["MAIL_BACKEND"] = "locmem"
+    os.environ["TASKS_BACKEND"] = "immediate"
+    os.environ["STATIC_MANIFEST"] = "false"
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "siwanda.settings")
+    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+# --- The data ------------------------------------------------------------------------------------
+
+
+def competition_name(args) -> str:
+    return (
+        f"Bench ranking {args.proposals}×{args.jurors_per_proposal}×{args.criteria}"
+        f" panel {args.panel}"
+    )
+
+
+def tag_of(args) -> str:
+    return f"b{args.proposals}-{args.jurors_per_proposal}-{args.criteria}-{args.panel}"
+
+
+def criteria_spec(count: int) -> list[tuple[str, str, int]]:
+    if count == len(KIPP_CRITERIA):
+        return KIPP_CRITERIA
+    base, extra = divmod(100, count)
+    return [
+        (f"Kriteria {n + 1}", f"Criterion {n + 1}", base + (1 if n < extra else 0))
+        for n in range(count)
+    ]
+
+
+def find_stage(args):
+    from siwanda.competitions.models import Competition
+    from siwanda.judging.models import Stage
+
+    competition = Competition.objects.filter(
+        region__code=REGION, name=competition_name(args)
+    ).first()
+    if competition is None:
+        return None
+    stage = competition.stages.select_related("competition__region", "rubric").first()
+    if stage is None or stage.status != Stage.Status.CLOSED:
+        sys.exit(
+            f"{competition.name} exists but its stage is not closed: run again with --rebuild."
+        )
+    return stage
+
+
+def _bulk_people(specs, password):
+    """Users and their role assignments, written in two statements. `specs` holds
+    (email, full name, position, role, region, agency)."""
+    from siwanda.accounts.models import RoleAssignment, User
+
+    users = User.objects.bulk_create(
+        User(email=email, full_name=name, position=position, password=password)
+        for email, name, position, _role, _region, _agency in specs
+    )
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(user=user, role=role, region=region, agency=agency)
+        for user, (_e, _n, _p, role, region, agency) in zip(users, specs, strict=True)
+    )
+    return users
+
+
+def _agencies(region, count, tag):
+    """A regency's agencies: dinas, badan, bagian and kecamatan, with their technical units and
+    villages under them (conflicts of interest look up the tree)."""
+    from siwanda.regions.models import Agency
+
+    top_count = min(count, len(TOP_KINDS))
+    top = Agency.objects.bulk_create(
+        Agency(
+            region=region,
+            name=f"{kind.title()} {n + 1:02d} ({tag})",
+            kind=kind,
+            email=f"{tag}-agency{n}@bench.test",
+        )
+        for n, kind in enumerate(TOP_KINDS[:top_count])
+    )
+    children = Agency.objects.bulk_create(
+        Agency(
+            region=region,
+            parent=top[n % top_count],
+            name=f"{CHILD_KIND[top[n % top_count].kind].title()} {n + 1:04d} ({tag})",
+            kind=CHILD_KIND[top[n % top_count].kind],
+        )
+        for n in range(count - top_count)
+    )
+    return top + children
+
+
+def build(args):
+    """Everything the stage's ranking reads, as the services would have left it, in one
+    transaction (an interrupted build leaves nothing behind)."""
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+    from django.utils import timezone
+
+    from siwanda.accounts.models import Role, RoleAssignment
+    from siwanda.activity.models import ActivityEntry
+    from siwanda.competitions import services as competitions
+    from siwanda.competitions.deadlines import end_of_day
+    from siwanda.competitions.models import Competition
+    from siwanda.innovations.models import Innovation
+    from siwanda.judging import services
+    from siwanda.judging.models import Assignment, Moderation, Score, Sheet, Stage
+    from siwanda.proposals.models import Proposal
+    from siwanda.regions.models import Region
+
+    rng = random.Random(SEED)
+    tag = tag_of(args)
+    today = timezone.localdate()
+    now = timezone.now()
+    password = make_password(None)  # unusable; the page is fetched with force_login
+    region = Region.objects.get(code=REGION)
+    steps = []
+
+    def step(name, started):
+        steps.append((name, time.perf_counter() - started))
+        print(f"  {name:<44} {steps[-1][1]:7.1f} s", flush=True)
+
+    with transaction.atomic():
+        t = time.perf_counter()
+        agencies = _agencies(region, math.ceil(args.proposals / PER_AGENCY), tag)
+        (secretariat,) = _bulk_people(
+            [
+                (
+                    f"{tag}-sekretariat@bench.test",
+                    "Sekretariat Bench",
+                    "",
+                    Role.SECRETARIAT,
+                    region,
+                    None,
+                )
+            ],
+            password,
+        )
+        step(f"{len(agencies)} agencies, secretariat", t)
+
+        t = time.perf_counter()
+        competition = competitions.competition_create_from_template(
+            actor=secretariat,
+            region=region,
+            template_key="kipp-kabupaten",
+            year=today.year,
+            name=competition_name(args),
+            opens_on=today - datetime.timedelta(days=5),
+        )
+        competitions.competition_update(
+            actor=secretariat,
+            competition=competition,
+            deadline_at=end_of_day(today + datetime.timedelta(days=30), region),
+        )
+        competitions.competition_open(actor=secretariat, competition=competition)
+        step("competition from template, opened (services)", t)
+
+        # Each agency's operator and head (they wrote and approved its proposals).
+        t = time.perf_counter()
+        staff = _bulk_people(
+            [
+                spec
+                for n, agency in enumerate(agencies)
+                for spec in (
+                    (f"{tag}-op{n}@bench.test", f"Operator {n}", "", Role.OPERATOR, region, agency),
+                    (
+                        f"{tag}-head{n}@bench.test",
+                        f"Kepala {n}",
+                        "",
+                        Role.AGENCY_HEAD,
+                        region,
+                        agency,
+                    ),
+                )
+            ],
+            password,
+        )
+        operator = {a.pk: staff[2 * n] for n, a in enumerate(agencies)}
+        head = {a.pk: staff[2 * n + 1] for n, a in enumerate(agencies)}
+
+        groups = list(competition.groups.select_related("form").order_by("order"))
+        versions = {g.pk: g.form.versions.order_by("-number").first() for g in groups}
+        owners = [agencies[n // PER_AGENCY] for n in range(args.proposals)]
+        innovations = Innovation.objects.bulk_create(
+            Innovation(
+                agency=agency,
+                region=region,
+                title=f"Inovasi {n + 1:04d} {agency.name}",
+                form="public_service",
+                urusan="kesehatan" if n % 3 else "pendidikan",
+                initiator="civil_servant",
+                stage="implementation",
+                implementation_date=datetime.date(2024, 1, 1) + datetime.timedelta(days=n % 300),
+                goals="Layanan lebih cepat dan dekat dengan warga.",
+                created_by=operator[agency.pk],
+            )
+            for n, agency in enumerate(owners)
+        )
+        submitted = now - datetime.timedelta(days=20)
+        proposals = Proposal.objects.bulk_create(
+            Proposal(
+                competition=competition,
+                agency=innovation.agency,
+                innovation=innovation,
+                # The third proposal of an agency is a replication (its group allows one).
+                group=groups[1 if n % PER_AGENCY == 2 and len(groups) > 1 else 0],
+                form_version=versions[
+                    groups[1 if n % PER_AGENCY == 2 and len(groups) > 1 else 0].pk
+                ],
+                title=innovation.title,
+                implementation_start=innovation.started_on,
+                status=Proposal.Status.PASSED,
+                created_by=operator[innovation.agency_id],
+                sent_at=submitted,
+                submitted_at=submitted,
+                approved_by=head[innovation.agency_id],
+            )
+            for n, innovation in enumerate(innovations)
+        )
+        # Screening is over (its decisions are not read by judging).
+        Competition.objects.filter(pk=competition.pk).update(
+            status=Competition.Status.SCREENING,
+            deadline_at=now - datetime.timedelta(days=21),
+            screening_ends_at=now - datetime.timedelta(days=1),
+        )
+        competition.refresh_from_db()
+        step(f"{len(proposals)} innovations and passed proposals", t)
+
+        t = time.perf_counter()
+        stage = services.stage_save(
+            actor=secretariat,
+            competition=competition,
+            kind=Stage.Kind.DESK,
+            name="Penilaian proposal",
+            name_en="Proposal evaluation",
+            starts_on=today,
+            ends_on=today + datetime.timedelta(days=9),
+            weight=Decimal(40),
+            aggregation=Stage.Aggregation.MEAN,
+            rank_by_normalised=True,
+            advancement=Stage.Advancement.TOP_N,
+            top_n=99,
+            jurors_per_proposal=args.jurors_per_proposal,
+            disagreement=Decimal(20),
+            tie_breakers=["heaviest_criterion", "fewer_missing", "chair_vote"],
+            reminder_days=[3, 1],
+        )
+        rubric = services.rubric_save(
+            actor=secretariat,
+            stage=stage,
+            name="Penilaian proposal KIPP",
+            name_en="KIPP proposal evaluation",
+            scale_min=Decimal(0),
+            scale_max=Decimal(100),
+            step=Decimal(1),
+            allow_na=True,
+            comment_at_or_below=Decimal(20),
+            comment_at_or_above=Decimal(95),
+        )
+        criteria = [
+            services.criterion_save(
+                actor=secretariat,
+                rubric=rubric,
+                name=name,
+                name_en=name_en,
+                weight=Decimal(weight),
+                levels=LEVELS,
+            )
+            for name, name_en, weight in criteria_spec(args.criteria)
+        ]
+
+        # The panel: a fifth head an agency (conflicts with it and the units under it), a tenth
+        # were recorded by the secretariat as working in a kecamatan; the last one chairs.
+        tops = [a for a in agencies if a.parent_id is None]
+        kecamatan = [a for a in tops if a.kind == "kecamatan"] or tops
+        heads = args.panel // 5
+        recorded = args.panel // 10
+        jurors = _bulk_people(
+            [
+                (f"{tag}-juri{n}@bench.test", f"Juri {n + 1:02d}", "Juri", Role.JUROR, region, None)
+                for n in range(args.panel)
+            ],
+            password,
+        )
+        RoleAssignment.objects.bulk_create(
+            RoleAssignment(
+                user=jurors[n], role=Role.AGENCY_HEAD, region=region, agency=tops[n % len(tops)]
+            )
+            for n in range(heads)
+        )
+        for n, juror in enumerate(jurors):
+            works_in = kecamatan[n % len(kecamatan)] if heads <= n < heads + recorded else None
+            services.panel_add(
+                actor=secretariat,
+                stage=stage,
+                juror=juror,
+                is_chair=n == args.panel - 1,
+                agency=works_in,
+            )
+        step(f"stage, rubric of {len(criteria)}, panel of {args.panel} (services)", t)
+
+        t = time.perf_counter()
+        plan = services.assign_automatic(actor=secretariat, stage=stage)
+        if plan.short:
+            sys.exit(f"The panel cannot give every proposal k jurors: {len(plan.short)} short.")
+        services.stage_open(actor=secretariat, stage=stage)
+        stage.refresh_from_db()
+        step("automatic assignment, stage opened (services)", t)
+
+        t = time.perf_counter()
+        quality = {p.pk: rng.gauss(68, 9) for p in proposals}
+        bias = {j.pk: rng.gauss(0, 6) for j in jurors}
+        effect = {c.pk: rng.gauss(0, 4) for c in criteria}
+        assignments = list(
+            Assignment.objects.filter(stage=stage, calibration=False)
+            .order_by("pk")
+            .values_list("pk", "juror_id", "proposal_id")
+        )
+        sheets = Sheet.objects.bulk_create(
+            Sheet(
+                assignment_id=pk,
+                status=Sheet.Status.SUBMITTED,
+                comment="Proposal dinilai sesuai rubrik.",
+                submitted_at=now,
+            )
+            for pk, _j, _p in assignments
+        )
+        scores, logged = [], []
+        extreme = (rubric.comment_at_or_below, rubric.comment_at_or_above)
+        for sheet, (pk, juror, proposal) in zip(sheets, assignments, strict=True):
+            values = {}
+            for criterion in criteria:
+                if rng.random() < 0.005:  # "not applicable": left out, never zero
+                    value = None
+                else:
+                    raw = quality[proposal] + bias[juror] + effect[criterion.pk] + rng.gauss(0, 7)
+                    value = Decimal(min(100, max(0, round(raw)))).quantize(Decimal("0.01"))
+                values[criterion.pk] = value
+                needs_comment = value is not None and (value <= extreme[0] or value >= extreme[1])
+                scores.append(
+                    Score(
+                        sheet=sheet,
+                        criterion=criterion,
+                        value=value,
+                        not_applicable=value is None,
+                        comment="Nilai ekstrem: lihat bukti pada lampiran."
+                        if needs_comment
+                        else "",
+                    )
+                )
+            logged.append((sheet, pk, juror, proposal, values))
+        Score.objects.bulk_create(scores, batch_size=5000)
+        step(f"{len(sheets)} submitted sheets, {len(scores)} scores", t)
+
+        # What sheet_submit logs: the audit trail a publication is recomputed from.
+        t = time.perf_counter()
+        proposal_type = ContentType.objects.get_for_model(Proposal)
+        titles = {p.pk: str(p)[:255] for p in proposals}
+        emails = {j.pk: j.email for j in jurors}
+        ActivityEntry.objects.bulk_create(
+            (
+                ActivityEntry(
+                    actor_id=juror,
+                    actor_label=emails[juror],
+                    action="judging.sheet_submitted",
+                    target_type=proposal_type,
+                    target_id=str(proposal),
+                    target_label=titles[proposal],
+                    region=region,
+                    data={
+                        "stage": stage.pk,
+                        "assignment": pk,
+                        "calibration": False,
+                        "scores": {
+                            str(c): None if v is None else str(v) for c, v in values.items()
+                        },
+                    },
+                )
+                for _sheet, pk, juror, proposal, values in logged
+            ),
+            batch_size=2000,
+        )
+        step(f"{len(logged)} audit entries of the submissions", t)
+
+        t = time.perf_counter()
+        services.stage_close(actor=secretariat, stage=stage)
+        chair = jurors[-1]
+        for n, moderation in enumerate(stage.moderations.order_by("proposal_id")[:5]):
+            services.moderation_decide(
+                actor=chair,
+                moderation=moderation,
+                consensus=None if n % 2 else Decimal("75.50"),
+                justification="Panel sepakat setelah membaca ulang proposal.",
+            )
+        step(
+            f"stage closed, {Moderation.objects.filter(stage=stage).count()} flagged (services)", t
+        )
+    return find_stage(args), steps
+
+
+def verify(stage, args) -> list[str]:
+    """Check that the data is what the services would have produced: k conflict-free jurors per
+    proposal, every sheet submitted and acceptable to `sheet_submit`, and an audit trail that
+    gives back the stored scores (a publication is recomputed from it)."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from siwanda.judging import services
+    from siwanda.judging.models import Assignment, Score, Sheet
+    from siwanda.judging.ranking import load
+    from siwanda.results.services import _from_log
+
+    problems = []
+    assignments = Assignment.objects.filter(stage=stage, calibration=False)
+    counts = dict(
+        assignments.values("proposal_id").annotate(n=Count("id")).values_list("proposal_id", "n")
+    )
+    if len(counts) != args.proposals or set(counts.values()) != {args.jurors_per_proposal}:
+        problems.append("not every proposal has exactly k jurors")
+    conflicted = set(services.stage_conflicts(stage))
+    if not conflicted:
+        problems.append("no conflict of interest in the panel (some were meant to be)")
+    if conflicted & set(assignments.values_list("juror_id", "proposal_id")):
+        problems.append("a conflicted pair is assigned")
+    expected = args.proposals * args.jurors_per_proposal
+    sheets = Sheet.objects.filter(assignment__stage=stage, assignment__calibration=False)
+    if sheets.filter(status=Sheet.Status.SUBMITTED).count() != expected:
+        problems.append("not every sheet is submitted")
+    if Score.objects.filter(sheet__in=sheets).count() != expected * args.criteria:
+        problems.append("not every sheet has a score for every criterion")
+    for sheet in sheets.order_by("pk")[:: max(1, expected // 50)]:
+        refused = services.sheet_problems(sheet, stage.rubric)
+        if refused:
+            problems.append(f"sheet {sheet.pk} would be refused by sheet_submit: {refused}")
+            break
+    data = load(stage)
+    logged = _from_log({"id": stage.pk, "input": data.as_json()}, timezone.now())
+    if logged.sheets != data.sheets or logged.consensus != data.consensus:
+        problems.append("the audit trail does not give back the stored scores and decisions")
+    return problems
+
+
+# --- Measuring -----------------------------------------------------------------------------------
+
+
+def _user(email):
+    """A fresh person object, as each request has (permission checks cache on it)."""
+    from siwanda.accounts.models import User
+
+    return User.objects.get(email=email)
+
+
+def _page_settings():
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    return override_settings(
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    )
+
+
+def _fetch_page(client, stage):
+    from django.urls import reverse
+
+    response = client.get(reverse("judging:ranking", args=[stage.pk]))
+    if response.status_code != 200:
+        sys.exit(f"The ranking page answered {response.status_code}.")
+    return response
+
+
+def measure(stage, args):
+    """Warm-up (with the query counts), then `--repeat` timed repetitions, then one pass under
+    tracemalloc for the peaks. Returns {phase: {...}} and facts about the result."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from siwanda.judging import selectors
+    from siwanda.judging.ranking import compute, load
+
+    tag = tag_of(args)
+    secretariat_email = f"{tag}-sekretariat@bench.test"
+    member_email = f"{tag}-juri0@bench.test"  # heads an agency: some proposals are hidden
+
+    def fresh_stage():
+        return selectors.stage_for(_user(secretariat_email), stage.pk, "judging.view_ranking")
+
+    phases = {
+        "load": lambda s, data: load(s),
+        "compute": lambda s, data: compute(data),
+        "ranking_view": lambda s, data: selectors.ranking_view(s, _secretariat[0]),
+        "ranking_view_member": lambda s, data: selectors.ranking_view(s, _member[0]),
+    }
+    _secretariat, _member = [None], [None]
+    client = Client()
+
+    with _page_settings():
+        client.force_login(_user(secretariat_email))
+        # Warm-up, counting the queries of each phase.
+        queries = {}
+        s = fresh_stage()
+        _secretariat[0], _member[0] = _user(secretariat_email), _user(member_email)
+        data = None
+        for name, call in phases.items():
+            with CaptureQueriesContext(connection) as captured:
+                out = call(s, data)
+            queries[name] = len(captured)
+            if name == "load":
+                data = out
+        with CaptureQueriesContext(connection) as captured:
+            page = _fetch_page(client, s)
+        queries["page"] = len(captured)
+        result = compute(data)
+        member_view = selectors.ranking_view(s, _user(member_email))
+
+        times = {name: [] for name in [*phases, "load+compute", "page"]}
+        for _ in range(args.repeat):
+            s = fresh_stage()
+            _secretariat[0], _member[0] = _user(secretariat_email), _user(member_email)
+            gc.collect()
+            out = {}
+            for name, call in phases.items():
+                started = time.perf_counter()
+                out[name] = call(s, out.get("load"))
+                times[name].append(time.perf_counter() - started)
+            times["load+compute"].append(times["load"][-1] + times["compute"][-1])
+            gc.collect()
+            started = time.perf_counter()
+            _fetch_page(client, s)
+            times["page"].append(time.perf_counter() - started)
+
+        peaks = {}
+        s = fresh_stage()
+        _secretariat[0], _member[0] = _user(secretariat_email), _user(member_email)
+        gc.collect()
+        tracemalloc.start()
+        data = None
+        for name, call in phases.items():
+            before = tracemalloc.get_traced_memory()[0]
+            tracemalloc.reset_peak()
+            out = call(s, data)
+            peaks[name] = tracemalloc.get_traced_memory()[1] - before
+            if name == "load":
+                data = out
+            del out
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        _fetch_page(client, s)
+        peaks["page"] = tracemalloc.get_traced_memory()[1] - before
+        tracemalloc.stop()
+    peaks["load+compute"] = None
+
+    figures = {
+        name: {
+            "min": min(values),
+            "median": statistics.median(values),
+            "max": max(values),
+            "queries": queries.get(name),
+            "peak": peaks.get(name),
+        }
+        for name, values in times.items()
+    }
+    facts = {
+        "rows": len(result.rows),
+        "ranked": sum(1 for r in result.rows if r.rank is not None),
+        "sheets": len(data.sheets),
+        "flagged": sum(1 for r in result.rows if r.flagged),
+        "consensus": len(data.consensus),
+        "excluded": len(data.excluded),
+        "raw_jurors": len(result.raw_jurors),
+        "icc": result.icc.average,
+        "alpha": result.alpha,
+        "hidden_for_member": member_view.hidden,
+        "page_bytes": len(page.content),
+    }
+    return figures, facts
+
+
+# --- Reporting -----------------------------------------------------------------------------------
+
+LABELS = {
+    "load": "ranking.load(stage)",
+    "compute": "ranking.compute(data)",
+    "load+compute": "load + compute (the ranking)",
+    "ranking_view": "selectors.ranking_view, secretariat",
+    "ranking_view_member": "selectors.ranking_view, panel member",
+    "page": "GET ranking page (100 rows), info",
+}
+ORDER = ["load", "compute", "load+compute", "ranking_view", "ranking_view_member", "page"]
+GATED = ("load+compute", "ranking_view")
+
+
+def environment(args) -> dict:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+    else:
+        database = f"SQLite {sqlite3.sqlite_version}"
+    cpu = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.M)
+        cpu = found.group(1).strip() if found else ""
+    import django
+
+    return {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": (
+            f"python-svc (/work/.library/env/machines/python-svc.md): {os.cpu_count()} cores"
+            f"{', ' + cpu if cpu else ''}, {_memory()}"
+        ),
+        "load": "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg()),
+        "python": f"Python {platform.python_version()}, Django {django.get_version()}",
+        "database": database,
+        "vendor": connection.vendor,
+        "command": " ".join(
+            [".venv/bin/python", "bench/ranking.py"]
+            + [shlex.quote(shown_url(a)) for a in sys.argv[1:]]
+        ),
+    }
+
+
+def _memory() -> str:
+    meminfo = Path("/proc/meminfo")
+    if not meminfo.exists():
+        return "memory unknown"
+    kb = int(re.search(r"^MemTotal:\s*(\d+)", meminfo.read_text(), re.M).group(1))
+    return f"{kb / 1024 / 1024:.0f} GiB"
+
+
+def table(figures) -> list[str]:
+    lines = [
+        "| phase | min s | median s | max s | SQL queries | peak memory |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name in ORDER:
+        f = figures[name]
+        peak = "" if f["peak"] is None else f"{f['peak'] / 2**20:.1f} MiB"
+        queries = "" if f["queries"] is None else str(f["queries"])
+        lines.append(
+            f"| {LABELS[name]} | {f['min']:.3f} | {f['median']:.3f} | {f['max']:.3f}"
+            f" | {queries} | {peak} |"
+        )
+    return lines
+
+
+def report(args, env, figures, facts, build_steps, passed) -> list[str]:
+    size = (
+        f"{args.proposals} proposals × {args.jurors_per_proposal} jurors × {args.criteria}"
+        f" criteria, panel of {args.panel}"
+    )
+    verdict = "PASS" if passed else "FAIL"
+    medians = ", ".join(f"{LABELS[n]} {figures[n]['median']:.3f} s" for n in GATED)
+    icc = "n/a" if facts["icc"] is None else f"{facts['icc']:.3f}"
+    alpha = "n/a" if facts["alpha"] is None else f"{facts['alpha']:.3f}"
+    lines = [
+        f"### {env['database']}: {size}",
+        "",
+        f"- {verdict} (budget {args.budget:g} s for the median): {medians}.",
+        f"- Date: {env['date']}; load average before the run: {env['load']}.",
+        f"- Machine: {env['machine']}.",
+        f"- {env['python']}; {env['database']}.",
+        f"- Command: `{env['command']}` ({args.repeat} timed repetitions after one warm-up).",
+        f"- Data: {facts['rows']} entries, {facts['sheets']} submitted sheets,"
+        f" {facts['flagged']} flagged by disagreement, {facts['consensus']} consensus"
+        f" decisions; ICC(1,k) {icc}, Krippendorff's α {alpha}; the panel member's view hides"
+        f" {facts['hidden_for_member']} proposals (conflicts).",
+    ]
+    if build_steps:
+        total = sum(seconds for _n, seconds in build_steps)
+        lines.append(f"- Built in this run in {total:.0f} s (reused by later runs).")
+    return [*lines, "", *table(figures)]
+
+
+def write_doc(key: str, lines: list[str]) -> None:
+    """Replace this database's block in the "Judging: stage ranking" section of
+    docs/benchmarks.md (creating the file, section or block when absent)."""
+    start, end = f"<!-- ranking:{key}:start -->", f"<!-- ranking:{key}:end -->"
+    block = "\n".join([start, *lines, end])
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + block + rest.split(end, 1)[1]
+    elif SECTION in text:
+        head, tail = text.split(SECTION, 1)
+        following = re.search(r"^## ", tail, re.M)
+        cut = following.start() if following else len(tail)
+        text = head + SECTION + tail[:cut].rstrip("\n") + "\n\n" + block + "\n\n" + tail[cut:]
+        text = text.rstrip("\n") + "\n"
+    else:
+        text = text.rstrip("\n") + f"\n\n{SECTION}\n\n{block}\n"
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text(text, encoding="utf-8")
+
+
+def main(argv=None) -> int:
+    args = arguments(argv)
+    print(f"Database: {shown_url(args.database_url)}", flush=True)
+    prepare_database(args.database_url, args.rebuild)
+    start_django(args.database_url)
+    env = environment(args)
+
+    build_steps = []
+    stage = find_stage(args)
+    if stage is None:
+        print(f"Building {competition_name(args)} (once):", flush=True)
+        stage, build_steps = build(args)
+        problems = verify(stage, args)
+        if problems:
+            print("The data is not what the services would produce:", *problems, sep="\n  ")
+            return 2
+        print("  checked: k conflict-free jurors each, sheets acceptable, audit trail consistent")
+    else:
+        print(f"Reusing {competition_name(args)} (stage {stage.pk}).", flush=True)
+
+    print(f"Timing: 1 warm-up and {args.repeat} repetitions…", flush=True)
+    figures, facts = measure(stage, args)
+    passed = all(figures[name]["median"] <= args.budget for name in GATED)
+    lines = report(args, env, figures, facts, build_steps, passed)
+    print()
+    print("\n".join(lines))
+    if not args.no_write:
+        default = (args.proposals, args.jurors_per_proposal, args.criteria, args.panel) == (
+            3500,
+            5,
+            8,
+            40,
+        )
+        key = env["vendor"] if default else f"{env['vendor']}-{tag_of(args)}"
+        write_doc(key, lines)
+        print(f"\nWritten to {DOC.relative_to(ROOT)}.")
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
