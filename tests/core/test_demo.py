@@ -143,7 +143,7 @@ def test_demo_2019_is_judged_and_published(demo):
     assert publication_recompute(publication).same
 
 
-def test_demo_current_year_judging_is_open(demo):
+def test_demo_current_year_judging_is_open(demo, client):
     competition = Competition.objects.get(
         name=f"Lomba Inovasi Daerah Luwu Utara {timezone.now().year}"
     )
@@ -158,3 +158,10 @@ def test_demo_current_year_judging_is_open(demo):
     )
     assert sheets[(chair.pk, "submitted")] == 4
     assert desk.ends_on > timezone.localdate()
+    # The home page tells a juror what is left to score; a juror who is done sees no task.
+    client.force_login(User.objects.get(email="juri2@luwuutara.siwanda.test"))
+    page = client.get("/").content.decode()
+    assert f"Proposal evaluation, {competition.name}: 0 of 4 done." in page
+    client.force_login(chair)
+    page = client.get("/").content.decode()
+    assert "You have no proposals to score at the moment." in page

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from siwanda.accounts.models import Invitation, Role, RoleAssignment
 from siwanda.accounts.roles import roles_of
+from siwanda.core.templatetags.siwanda import day
 from siwanda.regions.models import Agency, Region
 
 
@@ -412,4 +413,30 @@ def _region_reader_panel(role: str, region: Region, user=None) -> Panel:
     )
     if role == Role.MENTOR and user is not None:
         panel.tasks = _mentor_tasks(user, region)
+    if role == Role.JUROR and user is not None:
+        panel.tasks = _juror_tasks(user, region)
     return panel
+
+
+def _juror_tasks(user, region: Region) -> list[Task]:
+    """One task per stage being scored with sheets still open: "3 of 7 done, due …"."""
+    from siwanda.judging.models import Stage
+    from siwanda.judging.selectors import juror_work
+
+    tasks = []
+    for work in juror_work(user):
+        stage = work.stage
+        if stage.competition.region_id != region.pk or stage.status != Stage.Status.SCORING:
+            continue
+        if work.done == work.total:
+            continue
+        text = _("%(stage)s, %(competition)s: %(done)d of %(total)d done.") % {
+            "stage": stage,
+            "competition": stage.competition,
+            "done": work.done,
+            "total": work.total,
+        }
+        if stage.ends_on:
+            text += " " + _("Scores are due %(day)s.") % {"day": day(stage.ends_on)}
+        tasks.append(Task(text, reverse("judging:my_assignments"), _("Score"), "warning"))
+    return tasks

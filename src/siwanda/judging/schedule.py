@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from siwanda.activity.services import activity_record
 from siwanda.competitions.services import agency_people
@@ -147,7 +147,11 @@ def slots_generate(
             moment += step
     if waiting:
         raise ValidationError(
-            _("%(count)d presentations do not fit: add a day, a room or longer days.")
+            ngettext(
+                "%(count)d presentation does not fit: add a day, a room or longer days.",
+                "%(count)d presentations do not fit: add a day, a room or longer days.",
+                len(waiting),
+            )
             % {"count": len(waiting)}
         )
     stage.slots.all().delete()

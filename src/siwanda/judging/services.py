@@ -14,7 +14,7 @@ from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from siwanda.accounts.models import Role
 from siwanda.activity.services import activity_record
@@ -434,7 +434,14 @@ def stage_problems(stage: Stage) -> list[str]:
         assigned = stage.assignments.filter(calibration=False).values("proposal_id")
         lacking = stage.entries.exclude(proposal_id__in=assigned).count()
         if lacking:
-            problems.append(_("%(count)d proposals have no juror yet.") % {"count": lacking})
+            problems.append(
+                ngettext(
+                    "%(count)d proposal has no juror yet.",
+                    "%(count)d proposals have no juror yet.",
+                    lacking,
+                )
+                % {"count": lacking}
+            )
     if stage.competition.status not in OPEN_FOR_STAGES:
         problems.append(_("Judging starts after the administrative screening."))
     return problems
@@ -790,7 +797,14 @@ def _start_judging(actor, competition):
         raise ValidationError(_("Judging starts after the administrative screening."))
     undecided = competition.proposals.filter(status=Proposal.Status.SUBMITTED).count()
     if undecided:
-        raise ValidationError(_("%(count)d proposals are not screened yet.") % {"count": undecided})
+        raise ValidationError(
+            ngettext(
+                "%(count)d proposal is not screened yet.",
+                "%(count)d proposals are not screened yet.",
+                undecided,
+            )
+            % {"count": undecided}
+        )
     if Objection.objects.filter(
         proposal__competition=competition, decision=Objection.Decision.PENDING
     ).exists():

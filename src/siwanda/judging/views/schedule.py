@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from siwanda.core.actions import FAILED, report, save_form
 from siwanda.core.downloads import serve_private
@@ -28,7 +29,14 @@ def schedule(request, pk):
             report(
                 request,
                 lambda: services.slots_announce(actor=request.user, stage=stage),
-                lambda n: _("%(count)d agencies told their presentation time.") % {"count": n},
+                lambda n: (
+                    ngettext(
+                        "%(count)d agency was told its presentation time.",
+                        "%(count)d agencies were told their presentation time.",
+                        n,
+                    )
+                    % {"count": n}
+                ),
             )
             return redirect("judging:schedule", pk=stage.pk)
         if (
@@ -37,7 +45,11 @@ def schedule(request, pk):
                 form,
                 lambda data: services.slots_generate(actor=request.user, stage=stage, **data),
                 lambda count: (
-                    _("%(count)d presentations scheduled. Check them, then tell the agencies.")
+                    ngettext(
+                        "%(count)d presentation scheduled. Check it, then tell the agency.",
+                        "%(count)d presentations scheduled. Check them, then tell the agencies.",
+                        count,
+                    )
                     % {"count": count}
                 ),
             )

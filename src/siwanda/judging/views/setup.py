@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from siwanda.competitions.views import competition_for
@@ -242,7 +243,10 @@ def panel(request, pk):
             report(
                 request,
                 lambda: services.panel_copy(actor=request.user, stage=stage, source=source),
-                lambda n: _("%(count)d members seated.") % {"count": n},
+                lambda n: (
+                    ngettext("%(count)d member seated.", "%(count)d members seated.", n)
+                    % {"count": n}
+                ),
             )
             return redirect("judging:panel", pk=stage.pk)
         if (
@@ -337,14 +341,24 @@ def _assign(request, stage):
         plan = report(
             request,
             lambda: services.assign_automatic(actor=user, stage=stage),
-            lambda p: _("%(count)d assignments made, none in conflict.") % {"count": len(p.pairs)},
+            lambda p: (
+                ngettext(
+                    "%(count)d assignment made, none in conflict.",
+                    "%(count)d assignments made, none in conflict.",
+                    len(p.pairs),
+                )
+                % {"count": len(p.pairs)}
+            ),
         )
         if plan is not FAILED and plan.short:
             messages.warning(
                 request,
-                _(
+                ngettext(
+                    "%(count)d proposal still lacks jurors: the panel is too small, too loaded "
+                    "or in conflict with it.",
                     "%(count)d proposals still lack jurors: the panel is too small, too loaded "
-                    "or in conflict with them."
+                    "or in conflict with them.",
+                    len(plan.short),
                 )
                 % {"count": len(plan.short)},
             )
@@ -360,7 +374,13 @@ def _assign(request, stage):
                 category_id=_int(request.POST.get("category")),
             ),
             lambda r: (
-                _("%(created)d assignments made; %(conflicts)d left out for conflicts of interest.")
+                ngettext(
+                    "%(created)d assignment made; %(conflicts)d left out for conflicts of "
+                    "interest.",
+                    "%(created)d assignments made; %(conflicts)d left out for conflicts of "
+                    "interest.",
+                    r["created"],
+                )
                 % r
             ),
         )
