@@ -23,6 +23,7 @@
 import argparse
 import datetime
 import gc
+import logging
 import math
 import os
 import platform
@@ -34,6 +35,7 @@ import statistics
 import sys
 import time
 import tracemalloc
+import warnings
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -144,12 +146,16 @@ def start_django(url: str) -> None:
     os.environ["TASKS_BACKEND"] = "immediate"
     os.environ["STATIC_MANIFEST"] = "false"
     os.environ["DEBUG"] = "false"
+    # One connection for the whole run (its server process is measured with ours, see Others).
+    os.environ["DATABASE_CONN_MAX_AGE"] = "86400"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "siwanda.settings")
     sys.path.insert(0, str(ROOT / "src"))
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
+    # Quiet: the immediate task backend logs every e-mail task; static files are not collected.
+    logging.getLogger("django.tasks").setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore", "No directory at", UserWarning)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -239,124 +245,80 @@ def _agencies(region, count, tag):
     return top + children
 
 
-def build(args):
-    """Everything the stage's ranking reads, as the services would have left it, in one
-    transaction (an interrupted build leaves nothing behind)."""
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import transaction
+def _open_competition(secretariat, region, args):
+    """KIPP of the regency from its template, opened for proposals (services)."""
     from django.utils import timezone
 
-    from siwanda.accounts.models import Role, RoleAssignment
-    from siwanda.activity.models import ActivityEntry
     from siwanda.competitions import services as competitions
     from siwanda.competitions.deadlines import end_of_day
+
+    today = timezone.localdate()
+    competition = competitions.competition_create_from_template(
+        actor=secretariat,
+        region=region,
+        template_key="kipp-kabupaten",
+        year=today.year,
+        name=competition_name(args),
+        opens_on=today - datetime.timedelta(days=5),
+    )
+    competitions.competition_update(
+        actor=secretariat,
+        competition=competition,
+        deadline_at=end_of_day(today + datetime.timedelta(days=30), region),
+    )
+    competitions.competition_open(actor=secretariat, competition=competition)
+    return competition
+
+
+def _passed_proposals(competition, agencies, args, password):
+    """Each agency's operator and head, and up to three proposals per agency, written by the
+    operator, approved by the head and passed by the screening; then the call is closed."""
+    from django.utils import timezone
+
+    from siwanda.accounts.models import Role
     from siwanda.competitions.models import Competition
     from siwanda.innovations.models import Innovation
-    from siwanda.judging import services
-    from siwanda.judging.models import Assignment, Moderation, Score, Sheet, Stage
     from siwanda.proposals.models import Proposal
-    from siwanda.regions.models import Region
 
-    rng = random.Random(SEED)
-    tag = tag_of(args)
-    today = timezone.localdate()
-    now = timezone.now()
-    password = make_password(None)  # unusable; the page is fetched with force_login
-    region = Region.objects.get(code=REGION)
-    steps = []
+    region, tag, now = competition.region, tag_of(args), timezone.now()
+    specs = []
+    for n, agency in enumerate(agencies):
+        specs.append((f"{tag}-op{n}@bench.test", f"Operator {n}", "", Role.OPERATOR, agency))
+        specs.append((f"{tag}-head{n}@bench.test", f"Kepala {n}", "", Role.AGENCY_HEAD, agency))
+    staff = _bulk_people([(*s[:4], region, s[4]) for s in specs], password)
+    operator = {a.pk: staff[2 * n] for n, a in enumerate(agencies)}
+    head = {a.pk: staff[2 * n + 1] for n, a in enumerate(agencies)}
 
-    def step(name, started):
-        steps.append((name, time.perf_counter() - started))
-        print(f"  {name:<44} {steps[-1][1]:7.1f} s", flush=True)
-
-    with transaction.atomic():
-        t = time.perf_counter()
-        agencies = _agencies(region, math.ceil(args.proposals / PER_AGENCY), tag)
-        (secretariat,) = _bulk_people(
-            [
-                (
-                    f"{tag}-sekretariat@bench.test",
-                    "Sekretariat Bench",
-                    "",
-                    Role.SECRETARIAT,
-                    region,
-                    None,
-                )
-            ],
-            password,
-        )
-        step(f"{len(agencies)} agencies, secretariat", t)
-
-        t = time.perf_counter()
-        competition = competitions.competition_create_from_template(
-            actor=secretariat,
+    groups = list(competition.groups.select_related("form").order_by("order"))
+    versions = {g.pk: g.form.versions.order_by("-number").first() for g in groups}
+    owners = [agencies[n // PER_AGENCY] for n in range(args.proposals)]
+    innovations = Innovation.objects.bulk_create(
+        Innovation(
+            agency=agency,
             region=region,
-            template_key="kipp-kabupaten",
-            year=today.year,
-            name=competition_name(args),
-            opens_on=today - datetime.timedelta(days=5),
+            title=f"Inovasi {n + 1:04d} {agency.name}",
+            form="public_service",
+            urusan="kesehatan" if n % 3 else "pendidikan",
+            initiator="civil_servant",
+            stage="implementation",
+            implementation_date=datetime.date(2024, 1, 1) + datetime.timedelta(days=n % 300),
+            goals="Layanan lebih cepat dan dekat dengan warga.",
+            created_by=operator[agency.pk],
         )
-        competitions.competition_update(
-            actor=secretariat,
-            competition=competition,
-            deadline_at=end_of_day(today + datetime.timedelta(days=30), region),
-        )
-        competitions.competition_open(actor=secretariat, competition=competition)
-        step("competition from template, opened (services)", t)
-
-        # Each agency's operator and head (they wrote and approved its proposals).
-        t = time.perf_counter()
-        staff = _bulk_people(
-            [
-                spec
-                for n, agency in enumerate(agencies)
-                for spec in (
-                    (f"{tag}-op{n}@bench.test", f"Operator {n}", "", Role.OPERATOR, region, agency),
-                    (
-                        f"{tag}-head{n}@bench.test",
-                        f"Kepala {n}",
-                        "",
-                        Role.AGENCY_HEAD,
-                        region,
-                        agency,
-                    ),
-                )
-            ],
-            password,
-        )
-        operator = {a.pk: staff[2 * n] for n, a in enumerate(agencies)}
-        head = {a.pk: staff[2 * n + 1] for n, a in enumerate(agencies)}
-
-        groups = list(competition.groups.select_related("form").order_by("order"))
-        versions = {g.pk: g.form.versions.order_by("-number").first() for g in groups}
-        owners = [agencies[n // PER_AGENCY] for n in range(args.proposals)]
-        innovations = Innovation.objects.bulk_create(
-            Innovation(
-                agency=agency,
-                region=region,
-                title=f"Inovasi {n + 1:04d} {agency.name}",
-                form="public_service",
-                urusan="kesehatan" if n % 3 else "pendidikan",
-                initiator="civil_servant",
-                stage="implementation",
-                implementation_date=datetime.date(2024, 1, 1) + datetime.timedelta(days=n % 300),
-                goals="Layanan lebih cepat dan dekat dengan warga.",
-                created_by=operator[agency.pk],
-            )
-            for n, agency in enumerate(owners)
-        )
-        submitted = now - datetime.timedelta(days=20)
-        proposals = Proposal.objects.bulk_create(
+        for n, agency in enumerate(owners)
+    )
+    submitted = now - datetime.timedelta(days=20)
+    proposals = []
+    for n, innovation in enumerate(innovations):
+        # An agency's third proposal is a replication (that group takes one per agency).
+        group = groups[1 if n % PER_AGENCY == 2 and len(groups) > 1 else 0]
+        proposals.append(
             Proposal(
                 competition=competition,
                 agency=innovation.agency,
                 innovation=innovation,
-                # The third proposal of an agency is a replication (its group allows one).
-                group=groups[1 if n % PER_AGENCY == 2 and len(groups) > 1 else 0],
-                form_version=versions[
-                    groups[1 if n % PER_AGENCY == 2 and len(groups) > 1 else 0].pk
-                ],
+                group=group,
+                form_version=versions[group.pk],
                 title=innovation.title,
                 implementation_start=innovation.started_on,
                 status=Proposal.Status.PASSED,
@@ -365,186 +327,235 @@ def build(args):
                 submitted_at=submitted,
                 approved_by=head[innovation.agency_id],
             )
-            for n, innovation in enumerate(innovations)
         )
-        # Screening is over (its decisions are not read by judging).
-        Competition.objects.filter(pk=competition.pk).update(
-            status=Competition.Status.SCREENING,
-            deadline_at=now - datetime.timedelta(days=21),
-            screening_ends_at=now - datetime.timedelta(days=1),
-        )
-        competition.refresh_from_db()
-        step(f"{len(proposals)} innovations and passed proposals", t)
+    proposals = Proposal.objects.bulk_create(proposals)
+    # The call closed and the screening decided every proposal (as its services leave it).
+    Competition.objects.filter(pk=competition.pk).update(
+        status=Competition.Status.SCREENING,
+        deadline_at=now - datetime.timedelta(days=21),
+        screening_ends_at=now - datetime.timedelta(days=1),
+    )
+    competition.refresh_from_db()
+    return proposals
 
-        t = time.perf_counter()
-        stage = services.stage_save(
+
+def _desk_stage(secretariat, competition, args):
+    """One desk stage, ranked by normalised means, with its rubric and criteria (services)."""
+    from django.utils import timezone
+
+    from siwanda.judging import services
+    from siwanda.judging.models import Stage
+
+    today = timezone.localdate()
+    stage = services.stage_save(
+        actor=secretariat,
+        competition=competition,
+        kind=Stage.Kind.DESK,
+        name="Penilaian proposal",
+        name_en="Proposal evaluation",
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=9),
+        weight=Decimal(40),
+        aggregation=Stage.Aggregation.MEAN,
+        rank_by_normalised=True,
+        advancement=Stage.Advancement.TOP_N,
+        top_n=99,
+        jurors_per_proposal=args.jurors_per_proposal,
+        disagreement=Decimal(20),
+        tie_breakers=["heaviest_criterion", "fewer_missing", "chair_vote"],
+        reminder_days=[3, 1],
+    )
+    rubric = services.rubric_save(
+        actor=secretariat,
+        stage=stage,
+        name="Penilaian proposal KIPP",
+        name_en="KIPP proposal evaluation",
+        scale_min=Decimal(0),
+        scale_max=Decimal(100),
+        step=Decimal(1),
+        allow_na=True,
+        comment_at_or_below=Decimal(20),
+        comment_at_or_above=Decimal(95),
+    )
+    criteria = [
+        services.criterion_save(
             actor=secretariat,
-            competition=competition,
-            kind=Stage.Kind.DESK,
-            name="Penilaian proposal",
-            name_en="Proposal evaluation",
-            starts_on=today,
-            ends_on=today + datetime.timedelta(days=9),
-            weight=Decimal(40),
-            aggregation=Stage.Aggregation.MEAN,
-            rank_by_normalised=True,
-            advancement=Stage.Advancement.TOP_N,
-            top_n=99,
-            jurors_per_proposal=args.jurors_per_proposal,
-            disagreement=Decimal(20),
-            tie_breakers=["heaviest_criterion", "fewer_missing", "chair_vote"],
-            reminder_days=[3, 1],
+            rubric=rubric,
+            name=name,
+            name_en=name_en,
+            weight=Decimal(weight),
+            levels=LEVELS,
         )
-        rubric = services.rubric_save(
+        for name, name_en, weight in criteria_spec(args.criteria)
+    ]
+    stage.refresh_from_db()
+    return stage, criteria
+
+
+def _panel(secretariat, stage, agencies, args, password):
+    """The jurors of the region, seated through the service: a fifth also head an agency (a
+    conflict with it and the units under it), a tenth were recorded by the secretariat as
+    working in a kecamatan; the last one chairs."""
+    from siwanda.accounts.models import Role, RoleAssignment
+    from siwanda.judging import services
+
+    region, tag = stage.competition.region, tag_of(args)
+    tops = [a for a in agencies if a.parent_id is None]
+    kecamatan = [a for a in tops if a.kind == "kecamatan"] or tops
+    heads, recorded = args.panel // 5, args.panel // 10
+    jurors = _bulk_people(
+        [
+            (f"{tag}-juri{n}@bench.test", f"Juri {n + 1:02d}", "Juri", Role.JUROR, region, None)
+            for n in range(args.panel)
+        ],
+        password,
+    )
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(user=jurors[n], role=Role.AGENCY_HEAD, region=region, agency=tops[n])
+        for n in range(min(heads, len(tops)))
+    )
+    for n, juror in enumerate(jurors):
+        services.panel_add(
             actor=secretariat,
             stage=stage,
-            name="Penilaian proposal KIPP",
-            name_en="KIPP proposal evaluation",
-            scale_min=Decimal(0),
-            scale_max=Decimal(100),
-            step=Decimal(1),
-            allow_na=True,
-            comment_at_or_below=Decimal(20),
-            comment_at_or_above=Decimal(95),
+            juror=juror,
+            is_chair=n == args.panel - 1,
+            agency=kecamatan[n % len(kecamatan)] if heads <= n < heads + recorded else None,
         )
-        criteria = [
-            services.criterion_save(
-                actor=secretariat,
-                rubric=rubric,
-                name=name,
-                name_en=name_en,
-                weight=Decimal(weight),
-                levels=LEVELS,
-            )
-            for name, name_en, weight in criteria_spec(args.criteria)
-        ]
+    return jurors
 
-        # The panel: a fifth head an agency (conflicts with it and the units under it), a tenth
-        # were recorded by the secretariat as working in a kecamatan; the last one chairs.
-        tops = [a for a in agencies if a.parent_id is None]
-        kecamatan = [a for a in tops if a.kind == "kecamatan"] or tops
-        heads = args.panel // 5
-        recorded = args.panel // 10
-        jurors = _bulk_people(
-            [
-                (f"{tag}-juri{n}@bench.test", f"Juri {n + 1:02d}", "Juri", Role.JUROR, region, None)
-                for n in range(args.panel)
-            ],
-            password,
+
+def _submitted_scores(stage, criteria, jurors, rng):
+    """Every juror's sheet, filled in and submitted, with the audit entry `sheet_submit` writes
+    (a publication is recomputed from those). A score is the proposal's quality, plus the
+    juror's severity or leniency, the criterion's difficulty and noise; one in 200 is "not
+    applicable"; extreme scores carry the comment the rubric requires."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from siwanda.activity.models import ActivityEntry
+    from siwanda.judging.models import Assignment, Score, Sheet
+    from siwanda.proposals.models import Proposal
+
+    now = timezone.now()
+    rubric = stage.rubric
+    assignments = list(
+        Assignment.objects.filter(stage=stage, calibration=False)
+        .order_by("pk")
+        .values_list("pk", "juror_id", "proposal_id", "proposal__title")
+    )
+    quality = {p: rng.gauss(68, 9) for p in sorted({a[2] for a in assignments})}
+    bias = {j.pk: rng.gauss(0, 6) for j in jurors}
+    effect = {c.pk: rng.gauss(0, 4) for c in criteria}
+    emails = {j.pk: j.email for j in jurors}
+    sheets = Sheet.objects.bulk_create(
+        Sheet(
+            assignment_id=pk,
+            status=Sheet.Status.SUBMITTED,
+            comment="Proposal dinilai sesuai rubrik.",
+            submitted_at=now,
         )
-        RoleAssignment.objects.bulk_create(
-            RoleAssignment(
-                user=jurors[n], role=Role.AGENCY_HEAD, region=region, agency=tops[n % len(tops)]
+        for pk, *_rest in assignments
+    )
+    scores, entries = [], []
+    proposal_type = ContentType.objects.get_for_model(Proposal)
+    for sheet, (pk, juror, proposal, title) in zip(sheets, assignments, strict=True):
+        logged = {}
+        for criterion in criteria:
+            value = None
+            if rng.random() >= 0.005:
+                raw = quality[proposal] + bias[juror] + effect[criterion.pk] + rng.gauss(0, 7)
+                value = Decimal(min(100, max(0, round(raw)))).quantize(Decimal("0.01"))
+            extreme = value is not None and (
+                value <= rubric.comment_at_or_below or value >= rubric.comment_at_or_above
             )
-            for n in range(heads)
+            scores.append(
+                Score(
+                    sheet=sheet,
+                    criterion=criterion,
+                    value=value,
+                    not_applicable=value is None,
+                    comment="Nilai ekstrem: lihat bukti pada lampiran." if extreme else "",
+                )
+            )
+            logged[str(criterion.pk)] = None if value is None else str(value)
+        entries.append(
+            ActivityEntry(
+                actor_id=juror,
+                actor_label=emails[juror],
+                action="judging.sheet_submitted",
+                target_type=proposal_type,
+                target_id=str(proposal),
+                target_label=title[:255],
+                region=stage.competition.region,
+                data={"stage": stage.pk, "assignment": pk, "calibration": False, "scores": logged},
+            )
         )
-        for n, juror in enumerate(jurors):
-            works_in = kecamatan[n % len(kecamatan)] if heads <= n < heads + recorded else None
-            services.panel_add(
-                actor=secretariat,
-                stage=stage,
-                juror=juror,
-                is_chair=n == args.panel - 1,
-                agency=works_in,
-            )
-        step(f"stage, rubric of {len(criteria)}, panel of {args.panel} (services)", t)
+    Score.objects.bulk_create(scores, batch_size=5000)
+    ActivityEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(sheets), len(scores)
+
+
+def build(args):
+    """The scored stage, as the services would have left it, in one transaction (an interrupted
+    build leaves nothing behind)."""
+    from django.contrib.auth.hashers import make_password
+    from django.db import transaction
+
+    from siwanda.accounts.models import Role
+    from siwanda.judging import services
+    from siwanda.regions.models import Region
+
+    rng = random.Random(SEED)
+    password = make_password(None)  # unusable: the page is fetched with force_login
+    region = Region.objects.get(code=REGION)
+    steps = []
+
+    def step(name, started):
+        steps.append((name, time.perf_counter() - started))
+        print(f"  {name:<52} {steps[-1][1]:6.1f} s", flush=True)
+
+    with transaction.atomic():
+        t = time.perf_counter()
+        agencies = _agencies(region, math.ceil(args.proposals / PER_AGENCY), tag_of(args))
+        email = f"{tag_of(args)}-sekretariat@bench.test"
+        (secretariat,) = _bulk_people(
+            [(email, "Sekretariat Bench", "", Role.SECRETARIAT, region, None)], password
+        )
+        competition = _open_competition(secretariat, region, args)
+        step(f"{len(agencies)} agencies; competition opened (services)", t)
+
+        t = time.perf_counter()
+        proposals = _passed_proposals(competition, agencies, args, password)
+        step(f"{len(proposals)} proposals passed screening, their authors", t)
+
+        t = time.perf_counter()
+        stage, criteria = _desk_stage(secretariat, competition, args)
+        jurors = _panel(secretariat, stage, agencies, args, password)
+        step(f"stage, rubric of {len(criteria)}, panel of {len(jurors)} (services)", t)
 
         t = time.perf_counter()
         plan = services.assign_automatic(actor=secretariat, stage=stage)
         if plan.short:
             sys.exit(f"The panel cannot give every proposal k jurors: {len(plan.short)} short.")
-        services.stage_open(actor=secretariat, stage=stage)
-        stage.refresh_from_db()
-        step("automatic assignment, stage opened (services)", t)
+        stage = services.stage_open(actor=secretariat, stage=stage)
+        step("automatic assignment; stage opened (services)", t)
 
         t = time.perf_counter()
-        quality = {p.pk: rng.gauss(68, 9) for p in proposals}
-        bias = {j.pk: rng.gauss(0, 6) for j in jurors}
-        effect = {c.pk: rng.gauss(0, 4) for c in criteria}
-        assignments = list(
-            Assignment.objects.filter(stage=stage, calibration=False)
-            .order_by("pk")
-            .values_list("pk", "juror_id", "proposal_id")
-        )
-        sheets = Sheet.objects.bulk_create(
-            Sheet(
-                assignment_id=pk,
-                status=Sheet.Status.SUBMITTED,
-                comment="Proposal dinilai sesuai rubrik.",
-                submitted_at=now,
-            )
-            for pk, _j, _p in assignments
-        )
-        scores, logged = [], []
-        extreme = (rubric.comment_at_or_below, rubric.comment_at_or_above)
-        for sheet, (pk, juror, proposal) in zip(sheets, assignments, strict=True):
-            values = {}
-            for criterion in criteria:
-                if rng.random() < 0.005:  # "not applicable": left out, never zero
-                    value = None
-                else:
-                    raw = quality[proposal] + bias[juror] + effect[criterion.pk] + rng.gauss(0, 7)
-                    value = Decimal(min(100, max(0, round(raw)))).quantize(Decimal("0.01"))
-                values[criterion.pk] = value
-                needs_comment = value is not None and (value <= extreme[0] or value >= extreme[1])
-                scores.append(
-                    Score(
-                        sheet=sheet,
-                        criterion=criterion,
-                        value=value,
-                        not_applicable=value is None,
-                        comment="Nilai ekstrem: lihat bukti pada lampiran."
-                        if needs_comment
-                        else "",
-                    )
-                )
-            logged.append((sheet, pk, juror, proposal, values))
-        Score.objects.bulk_create(scores, batch_size=5000)
-        step(f"{len(sheets)} submitted sheets, {len(scores)} scores", t)
-
-        # What sheet_submit logs: the audit trail a publication is recomputed from.
-        t = time.perf_counter()
-        proposal_type = ContentType.objects.get_for_model(Proposal)
-        titles = {p.pk: str(p)[:255] for p in proposals}
-        emails = {j.pk: j.email for j in jurors}
-        ActivityEntry.objects.bulk_create(
-            (
-                ActivityEntry(
-                    actor_id=juror,
-                    actor_label=emails[juror],
-                    action="judging.sheet_submitted",
-                    target_type=proposal_type,
-                    target_id=str(proposal),
-                    target_label=titles[proposal],
-                    region=region,
-                    data={
-                        "stage": stage.pk,
-                        "assignment": pk,
-                        "calibration": False,
-                        "scores": {
-                            str(c): None if v is None else str(v) for c, v in values.items()
-                        },
-                    },
-                )
-                for _sheet, pk, juror, proposal, values in logged
-            ),
-            batch_size=2000,
-        )
-        step(f"{len(logged)} audit entries of the submissions", t)
+        sheets, scores = _submitted_scores(stage, criteria, jurors, rng)
+        step(f"{sheets} submitted sheets, {scores} scores, audit entries", t)
 
         t = time.perf_counter()
-        services.stage_close(actor=secretariat, stage=stage)
-        chair = jurors[-1]
-        for n, moderation in enumerate(stage.moderations.order_by("proposal_id")[:5]):
+        stage = services.stage_close(actor=secretariat, stage=stage)
+        moderations = list(stage.moderations.order_by("proposal_id"))
+        for n, moderation in enumerate(moderations[:5]):
             services.moderation_decide(
-                actor=chair,
+                actor=jurors[-1],
                 moderation=moderation,
                 consensus=None if n % 2 else Decimal("75.50"),
                 justification="Panel sepakat setelah membaca ulang proposal.",
             )
-        step(
-            f"stage closed, {Moderation.objects.filter(stage=stage).count()} flagged (services)", t
-        )
+        step(f"stage closed, {len(moderations)} flagged, 5 moderated (services)", t)
     return find_stage(args), steps
 
 
@@ -622,9 +633,71 @@ def _fetch_page(client, stage):
     return response
 
 
+class Others:
+    """How much of the machine other processes used while the benchmark ran: all the CPU time
+    the machine spent (/proc/stat) less this process's and, for PostgreSQL, its server process's.
+    None where /proc is missing."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.backend = self._backend()
+
+    def _backend(self):
+        self.connection.ensure_connection()
+        info = getattr(self.connection.connection, "info", None)
+        return getattr(info, "backend_pid", None)
+
+    @staticmethod
+    def _ticks(path, first, count):
+        try:
+            fields = Path(path).read_text().split("\n", 1)[0].rsplit(")", 1)[-1].split()
+        except OSError:
+            return 0
+        return sum(int(value) for value in fields[first : first + count])
+
+    def _sample(self):
+        busy = self._ticks("/proc/stat", 1, 3) + self._ticks("/proc/stat", 6, 3)
+        mine = self._ticks("/proc/self/stat", 11, 2)
+        server = self._ticks(f"/proc/{self.backend}/stat", 11, 2) if self.backend else 0
+        return time.perf_counter(), busy - mine - server
+
+    def __enter__(self):
+        self.start = self._sample()
+        return self
+
+    def __exit__(self, *exc):
+        end = self._sample()
+        seconds = (end[1] - self.start[1]) / os.sysconf("SC_CLK_TCK")
+        wall = end[0] - self.start[0]
+        self.share = max(0.0, seconds / (wall * (os.cpu_count() or 1))) if wall else 0.0
+        if not Path("/proc/stat").exists() or self._backend() != self.backend:
+            self.share = None  # no /proc, or the server process changed: cannot tell
+
+
+def _clock(call, *args):
+    """Run `call(*args)`: (wall seconds, this process's CPU seconds, its result)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = call(*args)
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def _repeat(times, phases, context, wall, cpu):
+    for _ in range(times):
+        ctx = context()
+        for name, call in phases.items():
+            gc.collect()
+            seconds, processor, ctx[name] = _clock(call, ctx)
+            wall[name].append(seconds)
+            cpu[name].append(processor)
+        wall["load+compute"].append(wall["load"][-1] + wall["compute"][-1])
+        cpu["load+compute"].append(cpu["load"][-1] + cpu["compute"][-1])
+
+
 def measure(stage, args):
-    """Warm-up (with the query counts), then `--repeat` timed repetitions, then one pass under
-    tracemalloc for the peaks. Returns {phase: {...}} and facts about the result."""
+    """A warm-up (counting each phase's queries), `--repeat` timed repetitions, then one pass
+    under tracemalloc for the peaks (tracemalloc slows everything: never timed). Each repetition
+    fetches the stage and the people afresh, as a request does (permission checks cache on
+    them). Returns {phase: figures} and facts about the ranking."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -635,97 +708,71 @@ def measure(stage, args):
     tag = tag_of(args)
     secretariat_email = f"{tag}-sekretariat@bench.test"
     member_email = f"{tag}-juri0@bench.test"  # heads an agency: some proposals are hidden
-
-    def fresh_stage():
-        return selectors.stage_for(_user(secretariat_email), stage.pk, "judging.view_ranking")
-
     phases = {
-        "load": lambda s, data: load(s),
-        "compute": lambda s, data: compute(data),
-        "ranking_view": lambda s, data: selectors.ranking_view(s, _secretariat[0]),
-        "ranking_view_member": lambda s, data: selectors.ranking_view(s, _member[0]),
+        "load": lambda ctx: load(ctx["stage"]),
+        "compute": lambda ctx: compute(ctx["load"]),
+        "ranking_view": lambda ctx: selectors.ranking_view(ctx["stage"], ctx["secretariat"]),
+        "ranking_view_member": lambda ctx: selectors.ranking_view(ctx["stage"], ctx["member"]),
+        "page": lambda ctx: _fetch_page(ctx["client"], ctx["stage"]),
     }
-    _secretariat, _member = [None], [None]
     client = Client()
 
+    def context():
+        secretariat = _user(secretariat_email)
+        return {
+            "stage": selectors.stage_for(secretariat, stage.pk, "judging.view_ranking"),
+            "secretariat": secretariat,
+            "member": _user(member_email),
+            "client": client,
+        }
+
+    wall = {name: [] for name in [*phases, "load+compute"]}
+    cpu = {name: [] for name in wall}
+    queries, peaks = {}, {}
     with _page_settings():
         client.force_login(_user(secretariat_email))
-        # Warm-up, counting the queries of each phase.
-        queries = {}
-        s = fresh_stage()
-        _secretariat[0], _member[0] = _user(secretariat_email), _user(member_email)
-        data = None
+        ctx = context()
         for name, call in phases.items():
             with CaptureQueriesContext(connection) as captured:
-                out = call(s, data)
+                ctx[name] = call(ctx)
             queries[name] = len(captured)
-            if name == "load":
-                data = out
-        with CaptureQueriesContext(connection) as captured:
-            page = _fetch_page(client, s)
-        queries["page"] = len(captured)
-        result = compute(data)
-        member_view = selectors.ranking_view(s, _user(member_email))
+        warm = ctx
 
-        times = {name: [] for name in [*phases, "load+compute", "page"]}
-        for _ in range(args.repeat):
-            s = fresh_stage()
-            _secretariat[0], _member[0] = _user(secretariat_email), _user(member_email)
-            gc.collect()
-            out = {}
-            for name, call in phases.items():
-                started = time.perf_counter()
-                out[name] = call(s, out.get("load"))
-                times[name].append(time.perf_counter() - started)
-            times["load+compute"].append(times["load"][-1] + times["compute"][-1])
-            gc.collect()
-            started = time.perf_counter()
-            _fetch_page(client, s)
-            times["page"].append(time.perf_counter() - started)
+        others = Others(connection)
+        with others:
+            _repeat(args.repeat, phases, context, wall, cpu)
 
-        peaks = {}
-        s = fresh_stage()
-        _secretariat[0], _member[0] = _user(secretariat_email), _user(member_email)
+        ctx = context()
         gc.collect()
         tracemalloc.start()
-        data = None
         for name, call in phases.items():
             before = tracemalloc.get_traced_memory()[0]
             tracemalloc.reset_peak()
-            out = call(s, data)
+            ctx[name] = call(ctx)
             peaks[name] = tracemalloc.get_traced_memory()[1] - before
-            if name == "load":
-                data = out
-            del out
-        before = tracemalloc.get_traced_memory()[0]
-        tracemalloc.reset_peak()
-        _fetch_page(client, s)
-        peaks["page"] = tracemalloc.get_traced_memory()[1] - before
         tracemalloc.stop()
-    peaks["load+compute"] = None
 
     figures = {
         name: {
             "min": min(values),
             "median": statistics.median(values),
             "max": max(values),
+            "cpu": statistics.median(cpu[name]),
             "queries": queries.get(name),
             "peak": peaks.get(name),
         }
-        for name, values in times.items()
+        for name, values in wall.items()
     }
+    data, result = warm["load"], warm["compute"]
     facts = {
         "rows": len(result.rows),
-        "ranked": sum(1 for r in result.rows if r.rank is not None),
         "sheets": len(data.sheets),
         "flagged": sum(1 for r in result.rows if r.flagged),
         "consensus": len(data.consensus),
-        "excluded": len(data.excluded),
-        "raw_jurors": len(result.raw_jurors),
         "icc": result.icc.average,
         "alpha": result.alpha,
-        "hidden_for_member": member_view.hidden,
-        "page_bytes": len(page.content),
+        "hidden_for_member": warm["ranking_view_member"].hidden,
+        "others": others.share,
     }
     return figures, facts
 
@@ -742,6 +789,7 @@ LABELS = {
 }
 ORDER = ["load", "compute", "load+compute", "ranking_view", "ranking_view_member", "page"]
 GATED = ("load+compute", "ranking_view")
+BUSY = 0.1  # cores: the margin before other processes are said to compete with the benchmark
 
 
 def environment(args) -> dict:
@@ -766,7 +814,7 @@ def environment(args) -> dict:
             f"python-svc (/work/.library/env/machines/python-svc.md): {os.cpu_count()} cores"
             f"{', ' + cpu if cpu else ''}, {_memory()}"
         ),
-        "load": "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg()),
+        "load": load_average(),
         "python": f"Python {platform.python_version()}, Django {django.get_version()}",
         "database": database,
         "vendor": connection.vendor,
@@ -775,6 +823,10 @@ def environment(args) -> dict:
             + [shlex.quote(shown_url(a)) for a in sys.argv[1:]]
         ),
     }
+
+
+def load_average() -> str:
+    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 def _memory() -> str:
@@ -787,8 +839,8 @@ def _memory() -> str:
 
 def table(figures) -> list[str]:
     lines = [
-        "| phase | min s | median s | max s | SQL queries | peak memory |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| phase | min s | median s | max s | median CPU s | SQL queries | peak memory |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name in ORDER:
         f = figures[name]
@@ -796,7 +848,7 @@ def table(figures) -> list[str]:
         queries = "" if f["queries"] is None else str(f["queries"])
         lines.append(
             f"| {LABELS[name]} | {f['min']:.3f} | {f['median']:.3f} | {f['max']:.3f}"
-            f" | {queries} | {peak} |"
+            f" | {f['cpu']:.3f} | {queries} | {peak} |"
         )
     return lines
 
@@ -814,7 +866,8 @@ def report(args, env, figures, facts, build_steps, passed) -> list[str]:
         f"### {env['database']}: {size}",
         "",
         f"- {verdict} (budget {args.budget:g} s for the median): {medians}.",
-        f"- Date: {env['date']}; load average before the run: {env['load']}.",
+        f"- Date: {env['date']}; load average (1, 5, 15 min) before the timing"
+        f" {env['load']}, after {facts['load_after']}.",
         f"- Machine: {env['machine']}.",
         f"- {env['python']}; {env['database']}.",
         f"- Command: `{env['command']}` ({args.repeat} timed repetitions after one warm-up).",
@@ -823,6 +876,19 @@ def report(args, env, figures, facts, build_steps, passed) -> list[str]:
         f" decisions; ICC(1,k) {icc}, Krippendorff's α {alpha}; the panel member's view hides"
         f" {facts['hidden_for_member']} proposals (conflicts).",
     ]
+    if facts["others"] is not None:
+        lines.append(
+            f"- Other processes used {facts['others']:.0%} of the machine's CPU during the timed"
+            " repetitions (this process and its database server left out)."
+        )
+        cores = os.cpu_count() or 1
+        if facts["others"] * cores > cores - 1 + BUSY:
+            lines.append(
+                f"- The machine was busy: other processes needed more than the {cores - 1} of"
+                f" {cores} cores this benchmark leaves them (it and its database server take"
+                " turns on one), so wall-clock figures are inflated (CPU figures much less);"
+                " compare with a quieter run before concluding."
+            )
     if build_steps:
         total = sum(seconds for _n, seconds in build_steps)
         lines.append(f"- Built in this run in {total:.0f} s (reused by later runs).")
@@ -871,7 +937,9 @@ def main(argv=None) -> int:
         print(f"Reusing {competition_name(args)} (stage {stage.pk}).", flush=True)
 
     print(f"Timing: 1 warm-up and {args.repeat} repetitions…", flush=True)
+    env["load"] = load_average()
     figures, facts = measure(stage, args)
+    facts["load_after"] = load_average()
     passed = all(figures[name]["median"] <= args.budget for name in GATED)
     lines = report(args, env, figures, facts, build_steps, passed)
     print()

@@ -38,6 +38,8 @@ AGENCY_PEOPLE = ("operator", "other_operator", "head")
 PROPOSAL_READERS = ("admin", "secretariat", "operator", "head", "mentor")
 MANAGERS = ("admin", "secretariat")
 SECRET = "Dapur Sehat Atasi Stunting"
+JUDGED = "Inovasi Dinas Kesehatan 0"  # a proposal of the judged competition
+PUBLIC = dict.fromkeys(ROLES, "ok")
 
 MATRIX = {
     "core:home": (lambda w: {}, EVERYONE, None),
@@ -169,6 +171,62 @@ MATRIX = {
     "screening:review": (lambda w: {"pk": w["proposal"].pk}, only(*MANAGERS), SECRET),
 }
 
+# Judging and results, on a competition of their own in the world (KIPP Juri, judged and
+# published). Kept apart from MATRIX, whose rows other tests build with a smaller world.
+JUDGING_MATRIX = {
+    # Judging: the secretariat runs the stages; a juror sees what the panel seat gives.
+    "judging:stages": (lambda w: {"pk": w["judged"].pk}, only(*MANAGERS), "KIPP Juri"),
+    "judging:stage_add": (lambda w: {"pk": w["judged"].pk}, only(*MANAGERS), "KIPP Juri"),
+    "judging:stage": (lambda w: {"pk": w["desk"].pk}, only(*MANAGERS), "KIPP Juri"),
+    "judging:rubric": (lambda w: {"pk": w["desk"].pk}, only(*MANAGERS), "Significance"),
+    "judging:criterion_add": (lambda w: {"pk": w["desk"].pk}, only(*MANAGERS), "KIPP Juri"),
+    "judging:criterion_edit": (
+        lambda w: {"pk": w["desk"].pk, "criterion_pk": w["criterion"].pk},
+        only(*MANAGERS),
+        "Background and goals",
+    ),
+    "judging:panel": (lambda w: {"pk": w["desk"].pk}, only(*MANAGERS), "Juri 0"),
+    "judging:assignments": (lambda w: {"pk": w["desk"].pk}, only(*MANAGERS), JUDGED),
+    "judging:calibration": (lambda w: {"pk": w["desk"].pk}, only(*MANAGERS), "KIPP Juri"),
+    # The stage is closed: its panel sees the ranking; the moderation is the chair's.
+    "judging:ranking": (lambda w: {"pk": w["desk"].pk}, only(*MANAGERS, "juror"), JUDGED),
+    "judging:moderation": (lambda w: {"pk": w["moderation"].pk}, only(*MANAGERS), JUDGED),
+    "judging:schedule": (lambda w: {"pk": w["presentation"].pk}, only(*MANAGERS), JUDGED),
+    "judging:slot_move": (lambda w: {"pk": w["slot"].pk}, only(*MANAGERS), JUDGED),
+    "judging:room": (lambda w: {"pk": w["desk"].pk}, only(*MANAGERS, "juror"), JUDGED),
+    "judging:visits": (lambda w: {"pk": w["desk"].pk}, only(*MANAGERS), JUDGED),
+    "judging:visit": (lambda w: {"pk": w["visit"].pk}, only(*MANAGERS, "juror"), JUDGED),
+    "judging:visit_photo": (lambda w: {"pk": w["photo"].pk}, only(*MANAGERS, "juror"), None),
+    "judging:my_assignments": (lambda w: {}, only("juror"), None),
+    "judging:sheet": (lambda w: {"pk": w["assignment"].pk}, only("juror"), JUDGED),
+    "judging:attachment": (
+        lambda w: {"pk": w["assignment"].pk, "attachment_pk": w["judged_attachment"].pk},
+        only("juror"),
+        None,
+    ),
+    # Results: the organiser's page and documents; the results and verification are public;
+    # a certificate goes to the organiser and the winning agency (Dinas Kesehatan).
+    "results:manage": (lambda w: {"pk": w["judged"].pk}, only(*MANAGERS), JUDGED),
+    "results:annex": (lambda w: {"pk": w["judged"].pk}, only(*MANAGERS), None),
+    "results:public": (lambda w: {"pk": w["judged"].pk}, PUBLIC, None),
+    "results:verify": (lambda w: {"code": w["certificate"].code}, PUBLIC, None),
+    "results:certificate": (
+        lambda w: {"code": w["certificate"].code},
+        only(*MANAGERS, "operator", "head"),
+        None,
+    ),
+    "results:letter": (
+        lambda w: {"code": w["certificate"].code},
+        only(*MANAGERS, "operator", "head"),
+        None,
+    ),
+    "results:document_template": (
+        lambda w: {"code": "73.22", "kind": "certificate"},
+        only(*MANAGERS),
+        "Kabupaten Luwu Utara",
+    ),
+}
+
 # Pages for everyone (login, password reset, invitation links, health) or only for POST; they
 # are tested in their own modules.
 NOT_IN_MATRIX = {
@@ -249,6 +307,20 @@ POSTS = {
         ("admin", "operator", "head"),
     ),
     "screening:objection_decide": (lambda w: {"pk": w["objection"].pk}, MANAGERS),
+    "judging:stage_action": (lambda w: {"pk": w["desk"].pk, "action": "reopen"}, MANAGERS),
+    "judging:criterion_delete": (
+        lambda w: {"pk": w["desk"].pk, "criterion_pk": w["criterion"].pk},
+        MANAGERS,
+    ),
+    "judging:panel_member": (
+        lambda w: {"pk": w["desk"].pk, "member_pk": w["seat"].pk},
+        MANAGERS,
+    ),
+    "judging:outcomes": (lambda w: {"pk": w["desk"].pk}, MANAGERS),
+    "judging:autosave": (lambda w: {"pk": w["assignment"].pk}, ("juror",)),
+    "judging:recuse": (lambda w: {"pk": w["assignment"].pk}, ("juror",)),
+    "results:publish": (lambda w: {"pk": w["judged"].pk}, MANAGERS),
+    "results:special_remove": (lambda w: {"pk": w["special"].pk}, MANAGERS),
 }
 
 
@@ -262,6 +334,8 @@ OUR_APPS = {
     "proposals",
     "mentoring",
     "screening",
+    "judging",
+    "results",
 }
 
 
@@ -273,8 +347,11 @@ def our_url_names() -> set[str]:
     return names
 
 
+PAGES = MATRIX | JUDGING_MATRIX
+
+
 def test_every_page_is_in_the_matrix():
-    assert our_url_names() - set(MATRIX) - set(POSTS) - NOT_IN_MATRIX == set()
+    assert our_url_names() - set(PAGES) - set(POSTS) - NOT_IN_MATRIX == set()
 
 
 @pytest.fixture(scope="module")
@@ -347,8 +424,82 @@ def world(django_db_setup, django_db_blocker):
                 proposal=proposal, text="x", submitted_by=people["operator"]
             ),
             "export": _finished_export(people["secretariat"]),
+            **_judged(people, region),
         }
         transaction.set_rollback(True)
+
+
+def _judged(people, region):
+    """KIPP Juri: judged through both stages of the regency template and published. The matrix's
+    juror sits on the desk evaluation's panel (not in the chair) with proposals assigned, a
+    proposal file to read and a field visit to make; the Kategori Partisipatif certificate goes
+    to Dinas Kesehatan."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from siwanda.accounts.models import Role
+    from siwanda.competitions.models import FieldType, FormField
+    from siwanda.core.demo.competitions import PDF
+    from siwanda.judging.models import Slot, Visit, VisitPhoto
+    from siwanda.proposals.models import Attachment
+    from siwanda.results.services import results_publish
+    from tests.builders import competition_from_template
+    from tests.factories import AgencyFactory, person_with_role
+    from tests.judging.conftest import judge_through, regency_stages, screen
+
+    secretariat, juror = people["secretariat"], people["juror"]
+    competition = competition_from_template(secretariat, region, name="KIPP Juri")
+    agencies = [people["agency"], people["other_agency"]] + [
+        AgencyFactory(region=region, name=f"Kecamatan {n}") for n in range(4)
+    ]
+    proposals = screen(competition, agencies)
+    jurors = [person_with_role(Role.JUROR, region=region, full_name=f"Juri {n}") for n in range(5)]
+    jurors[3] = juror
+    desk, presentation = judge_through(
+        secretariat, regency_stages(secretariat, competition), jurors, proposals
+    )
+    publication = results_publish(actor=secretariat, competition=competition)
+    assignment = desk.assignments.filter(juror=juror, calibration=False).first()
+    visit = Visit.objects.create(
+        stage=desk, proposal=assignment.proposal, planned_on=timezone.now()
+    )
+    visit.members.set([juror])
+    start = timezone.now() + datetime.timedelta(days=30)
+    return {
+        "judged": competition,
+        "desk": desk,
+        "presentation": presentation,
+        "criterion": desk.rubric.criteria.first(),
+        "seat": desk.panel.get(juror=juror),
+        "assignment": assignment,
+        "moderation": desk.moderations.get(),
+        "slot": Slot.objects.create(
+            stage=presentation,
+            proposal=proposals[3],
+            starts_at=start,
+            ends_at=start + datetime.timedelta(minutes=30),
+            room="Aula",
+        ),
+        "visit": visit,
+        "photo": VisitPhoto.objects.create(
+            visit=visit, file=SimpleUploadedFile("foto.png", b"png"), uploaded_by=juror
+        ),
+        "judged_attachment": Attachment.objects.create(
+            proposal=assignment.proposal,
+            field=FormField.objects.filter(
+                section__version=assignment.proposal.form_version, type=FieldType.FILE
+            ).first(),
+            file=SimpleUploadedFile("sk.pdf", PDF),
+            original_name="SK.pdf",
+            kind="pdf",
+            size=len(PDF),
+            sha256="-",
+        ),
+        "special": competition.special_awards.get(),
+        "certificate": publication.certificates.get(kind="special"),
+    }
 
 
 def _finished_export(owner):
@@ -367,12 +518,12 @@ def _finished_export(owner):
     return export
 
 
-CASES = [(name, role) for name in MATRIX for role in ROLES]
+CASES = [(name, role) for name in PAGES for role in ROLES]
 
 
 @pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
 def test_page_access(db, client, world, name, role):
-    kwargs, expected, secret = MATRIX[name]
+    kwargs, expected, secret = PAGES[name]
     url = reverse(name, kwargs=kwargs(world))
     if role != "anonymous":
         login(client, world[role])

@@ -197,3 +197,22 @@ def decide(secretariat, stage, *, top_n):
     services.outcomes_apply(actor=secretariat, stage=stage)
     stage.refresh_from_db()
     return stage
+
+
+def judged_competition(people, region):
+    """Both regency stages scored and decided: three of five proposals went on from the
+    proposal evaluation and all three won the presentations (Top 7). Returns (competition,
+    proposals, panel)."""
+    secretariat = people["secretariat"]
+    competition, proposals = five_proposals(people, region)
+    panel = jurors(people, region)
+    desk, presentations = regency_stages(secretariat, competition)
+    seat(secretariat, desk, panel, chair=panel[0], works_in={panel[3]: people["agency"]})
+    open_scoring(secretariat, desk)
+    score_all(desk, totals_with_one_disagreement(proposals, panel, flagged=proposals[0]))
+    decide(secretariat, desk, top_n=3)
+    seat(secretariat, presentations, panel[:3], chair=panel[0])
+    open_scoring(secretariat, presentations)
+    score_all(presentations, totals_with_one_disagreement(proposals, panel, flagged=None))
+    decide(secretariat, presentations, top_n=7)
+    return competition, proposals, panel

@@ -144,6 +144,18 @@ def close_and_advance(secretariat, stage, top_n):
     judging.outcomes_apply(actor=secretariat, stage=stage)
 
 
+def screen(competition, agencies):
+    """What `screened` does, for module-wide worlds: one proposal of each agency passed
+    screening and the competition is in screening."""
+    proposals = passed_proposals(competition, agencies)
+    Competition.objects.filter(pk=competition.pk).update(
+        status=Competition.Status.SCREENING,
+        deadline_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    competition.refresh_from_db()
+    return proposals
+
+
 @pytest.fixture
 def stages(people, competition, screened):
     """The regency template's stages on the competition in screening."""
@@ -189,3 +201,75 @@ def closed(people, scoring, screened):
 
     score_stage(scoring, desk_values(screened, disputed=screened[1]))
     return judging.stage_close(actor=people["secretariat"], stage=scoring)
+
+
+# --- A competition judged to the end, for the results tests (imported from tests/results) -------
+
+
+def judge_through(secretariat, stages, jurors, screened):
+    """Both stages of the regency template judged, ready to publish.
+
+    Desk evaluation (raw means, three jurors a proposal): screened[i] gets 50 + 5 i from
+    everyone, except screened[1] (40, 70, 90: flagged, the chair settles on 60) and screened[2]
+    (one sheet reopened and resubmitted at 64: 61.33). The best three go on: screened[5] (75),
+    screened[4] (70), screened[3] (65).
+    Presentations, Juri 1 and Juri 2 on each: screened[3] 90 and 60 (flagged, computed score
+    kept), screened[4] 70 and 72, screened[5] 50 and 50. The best two win. Combined 40/60:
+    screened[3] 71, screened[4] 70.6, screened[5] 60.
+    screened[0] gets the "Kategori Partisipatif"."""
+    from siwanda.judging import services as judging
+
+    sec = secretariat
+    desk, presentation = stages
+    competition = desk.competition
+    judging.stage_save(actor=sec, competition=competition, stage=desk, rank_by_normalised=False)
+    seat(sec, desk, jurors, chair=jurors[0], agencies={jurors[4]: screened[0].agency})
+    judging.assign_automatic(actor=sec, stage=desk)
+    desk = judging.stage_open(actor=sec, stage=desk)
+    score_stage(desk, desk_values(screened, disputed=screened[1]))
+    redo = desk.assignments.filter(proposal=screened[2]).order_by("juror_id").first()
+    judging.sheet_reopen(actor=sec, sheet=redo.sheet, reason="Salah ketik")
+    score_sheet(redo, 64)
+    judging.stage_close(actor=sec, stage=desk)
+    judging.moderation_decide(
+        actor=jurors[0],
+        moderation=desk.moderations.get(),
+        consensus=60,
+        justification="Pleno: nilai tengah",
+    )
+    judging.stage_save(actor=sec, competition=competition, stage=desk, top_n=3)
+    judging.outcomes_stage(actor=sec, stage=desk)
+    judging.outcomes_apply(actor=sec, stage=desk)
+
+    seat(sec, presentation, jurors[1:3], chair=jurors[1])
+    judging.assign_bulk(actor=sec, stage=presentation, juror_ids=[jurors[1].pk, jurors[2].pk])
+    presentation = judging.stage_open(actor=sec, stage=presentation)
+    given = {
+        (jurors[1], screened[3]): 90,
+        (jurors[2], screened[3]): 60,
+        (jurors[1], screened[4]): 70,
+        (jurors[2], screened[4]): 72,
+        (jurors[1], screened[5]): 50,
+        (jurors[2], screened[5]): 50,
+    }
+    for (juror, proposal), value in given.items():
+        score_sheet(presentation.assignments.get(juror=juror, proposal=proposal), value)
+    judging.stage_close(actor=sec, stage=presentation)
+    judging.moderation_decide(
+        actor=jurors[1],
+        moderation=presentation.moderations.get(),
+        consensus=None,
+        justification="Nilai dihitung tetap",
+    )
+    judging.stage_save(actor=sec, competition=competition, stage=presentation, top_n=2)
+    judging.outcomes_stage(actor=sec, stage=presentation)
+    judging.outcomes_apply(actor=sec, stage=presentation)
+    judging.special_award_add(
+        actor=sec,
+        competition=competition,
+        proposal=screened[0],
+        name="Kategori Partisipatif",
+        name_en="Participatory category",
+        reason="Melibatkan warga desa",
+    )
+    return desk, presentation

@@ -51,7 +51,9 @@ LOCKED = {
 
 def number(**kwargs):
     """A score or a weight, as a JSON number."""
-    return serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=False, **kwargs)
+    return serializers.DecimalField(
+        max_digits=6, decimal_places=2, coerce_to_string=False, **kwargs
+    )
 
 
 # --- Serializers: the juror's side ----------------------------------------------------------------
@@ -78,7 +80,7 @@ class StageRefSerializer(serializers.Serializer):
     def get_name(self, stage) -> str:
         return stage.text("name")
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_due_at(self, stage):
         """Scores are due at the end of `due_on` in the organiser's time zone."""
         if stage.ends_on is None:
@@ -114,7 +116,9 @@ class AssignmentListSerializer(serializers.Serializer):
         return JurorStageSerializer(assignment.stage, context=self.context).data
 
     @extend_schema_field(
-        serializers.ChoiceField(choices=["", *Sheet.Status.values], help_text="\"\": not started.")
+        serializers.ChoiceField(
+            choices=Sheet.Status.values, allow_blank=True, help_text='"": not started.'
+        )
     )
     def get_sheet_status(self, assignment):
         sheet = getattr(assignment, "sheet", None)
@@ -249,11 +253,9 @@ class AssignmentFilterSerializer(serializers.Serializer):
     stage = serializers.IntegerField(min_value=1, required=False, default=None)
 
 
+@extend_schema_field(OpenApiTypes.NUMBER)
 class ScoreValueField(serializers.JSONField):
     """Passed to the service as typed: it says in the juror's terms what is wrong with it."""
-
-
-extend_schema_field(OpenApiTypes.NUMBER)(ScoreValueField)
 
 
 class ScoreWriteSerializer(serializers.Serializer):
@@ -344,7 +346,7 @@ class RankingRowSerializer(serializers.Serializer):
 
     @extend_schema_field(
         serializers.ChoiceField(
-            choices=STAGED, allow_blank=True, help_text="Staged, not yet applied (\"\": none)."
+            choices=STAGED, allow_blank=True, help_text='Staged, not yet applied ("": none).'
         )
     )
     def get_staged(self, row):
@@ -381,9 +383,7 @@ class SeveritySerializer(serializers.Serializer):
 
 class ReliabilitySerializer(serializers.Serializer):
     icc_single = serializers.FloatField(allow_null=True, help_text="ICC(1): one juror's score.")
-    icc_average = serializers.FloatField(
-        allow_null=True, help_text="ICC(1,k): the panel's mean."
-    )
+    icc_average = serializers.FloatField(allow_null=True, help_text="ICC(1,k): the panel's mean.")
     k = serializers.FloatField(help_text="The (adjusted) number of jurors per proposal.")
     alpha = serializers.FloatField(allow_null=True, help_text="Krippendorff's α (interval).")
     severity = SeveritySerializer(many=True)
@@ -411,7 +411,7 @@ class RankingSerializer(serializers.Serializer):
 class OutcomeChoiceSerializer(serializers.Serializer):
     proposal = serializers.IntegerField(min_value=1)
     staged = serializers.ChoiceField(
-        choices=STAGED, allow_blank=True, help_text="\"\" takes the proposal's staging back."
+        choices=STAGED, allow_blank=True, help_text='"" takes the proposal\'s staging back.'
     )
 
 
@@ -665,4 +665,3 @@ class StageViewSet(viewsets.GenericViewSet):
         stage = selectors.stage_for(request.user, pk)
         services.outcomes_apply(actor=request.user, stage=stage)
         return Response(_outcomes(stage))
-

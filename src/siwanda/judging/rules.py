@@ -1,8 +1,8 @@
 """Who may do what in judging.
 
 The secretariat (and the system administrator) runs the stages. A panel member scores what is
-assigned to them; the chair of a panel also sees the stage's ranking and records moderation
-decisions. Other jurors see scores and rankings only once the stage is closed, or while it runs
+assigned to them; the chair of a panel also records moderation decisions. Jurors, the chair
+included, see other jurors' scores and the ranking only once the stage is closed, or while it runs
 when the stage allows it; conflicted proposals never (the selectors filter them).
 """
 
@@ -58,7 +58,7 @@ def owns_assignment(user, assignment):
 
 
 rules.add_perm("judging.manage_stage", manages)
-rules.add_perm("judging.view_ranking", manages | chairs | (sits_on & scores_are_open))
+rules.add_perm("judging.view_ranking", manages | (sits_on & scores_are_open))
 rules.add_perm("judging.moderate", manages | chairs)
 rules.add_perm("judging.judge", is_juror)
 rules.add_perm("judging.score", owns_assignment)

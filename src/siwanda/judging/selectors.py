@@ -276,13 +276,11 @@ class RankingView:
 
 
 def ranking_view(stage, user) -> RankingView:
-    """The stage's ranking for a page or an export. A panel member who only sees it because the
-    stage allows it does not see the proposals they are in conflict with."""
+    """The stage's ranking for a page or an export. A panel member, the chair included, never
+    sees the proposals they are in conflict with; only the secretariat sees them all."""
     result = stage_result(stage)
     hidden = 0
-    if not (
-        user.has_perm("judging.manage_stage", stage) or user.has_perm("judging.moderate", stage)
-    ):
+    if not user.has_perm("judging.manage_stage", stage):
         proposals = Proposal.objects.filter(stage_entries__stage=stage)
         mine = {p for (j, p) in stage_conflicts(stage, proposals) if j == user.pk}
         hidden = len(mine)

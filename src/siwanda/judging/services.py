@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
 from django.urls import reverse
@@ -603,6 +603,11 @@ def stage_conflicts(stage: Stage, proposals=None) -> dict[tuple[int, int], str]:
     return conflicts(juror_ids=panel.keys(), proposals=proposals, panel_agencies=panel)
 
 
+def in_conflict(user, stage: Stage, proposal) -> bool:
+    """The person sits on the stage's panel in conflict of interest with the proposal."""
+    return (user.pk, proposal.pk) in stage_conflicts(stage, [proposal])
+
+
 def _refuse_conflict(stage, juror, proposal):
     found = stage_conflicts(stage, [proposal]).get((juror.pk, proposal.pk))
     if found:
@@ -654,8 +659,8 @@ def assignment_add(*, actor, stage: Stage, juror, proposal) -> Assignment:
 def assignment_remove(*, actor, assignment: Assignment) -> None:
     stage = assignment.stage
     _require_manager(actor, stage.competition)
-    sheet = getattr(assignment, "sheet", None)
-    if sheet is not None and sheet.status == Sheet.Status.SUBMITTED:
+    # Read the sheet as stored now, not a copy cached on the caller's assignment.
+    if Sheet.objects.filter(assignment=assignment, status=Sheet.Status.SUBMITTED).exists():
         raise ValidationError(_("The juror has submitted this score sheet: reopen it first."))
     activity_record(
         actor=actor,
@@ -975,6 +980,8 @@ def _plain(number: Decimal) -> str:
 def _editable_sheet(actor, assignment):
     require_perm(actor, "judging.score", assignment)
     _require_scoring(assignment)
+    # A conflict that arose after the assignment (a recusal, a new role) voids it.
+    _refuse_conflict(assignment.stage, actor, assignment.proposal)
     sheet = sheet_of(assignment)
     if sheet.status == Sheet.Status.SUBMITTED:
         raise ValidationError(
@@ -1010,10 +1017,11 @@ def score_save(
     return score
 
 
-@transaction.atomic
 def sheet_save(*, actor, assignment: Assignment, values: dict, comment: str | None = None):
     """Save a whole sheet at once (the form without JavaScript, the API): every valid value is
-    kept; the errors name the criteria that were refused (their typed values stay on the page)."""
+    kept; the errors name the criteria that were refused (their typed values stay on the page).
+    Not one transaction: each score saves on its own, so the refusal raised at the end does not
+    roll back the valid ones."""
     sheet = _editable_sheet(actor, assignment)
     criteria = {c.pk: c for c in assignment.stage.rubric.criteria.all()}
     errors = {}
@@ -1239,6 +1247,8 @@ def moderation_decide(*, actor, moderation: Moderation, consensus, justification
     )
     stage = moderation.stage
     require_perm(actor, "judging.moderate", stage)
+    if in_conflict(actor, stage, moderation.proposal):
+        raise PermissionDenied
     if stage.status != Stage.Status.CLOSED:
         raise ValidationError(_("Moderation happens once the stage is closed."))
     if stage.entries.exclude(outcome=Entry.Outcome.PENDING).exists():
@@ -1394,6 +1404,11 @@ def _tell_outcomes(stage, entries, following):
         )
 
 
+# Special categories are chosen while judging; after publication they may still change, and the
+# change takes effect through a published correction (which revokes certificates it takes away).
+AWARDING = (Competition.Status.JUDGING, Competition.Status.FINISHED)
+
+
 @transaction.atomic
 def special_award_add(*, actor, competition, proposal, name: str, name_en: str, reason: str):
     """A special category (e.g. kategori partisipatif) chosen by the panel, with its reason."""
@@ -1401,7 +1416,7 @@ def special_award_add(*, actor, competition, proposal, name: str, name_en: str, 
     last = competition.stages.order_by("-order").first()
     if last is None or not actor.has_perm("judging.moderate", last):
         require_perm(actor, "competitions.manage_competition", competition)
-    if competition.status != Competition.Status.JUDGING:
+    if competition.status not in AWARDING:
         raise ValidationError(_("Special categories are chosen while judging."))
     if proposal.competition_id != competition.pk or proposal.status != Proposal.Status.PASSED:
         raise ValidationError(_("Choose a proposal that passed screening in this competition."))
@@ -1438,8 +1453,8 @@ def special_award_add(*, actor, competition, proposal, name: str, name_en: str, 
 def special_award_remove(*, actor, award: SpecialAward) -> None:
     competition = award.competition
     require_perm(actor, "competitions.manage_competition", competition)
-    if competition.status != Competition.Status.JUDGING:
-        raise ValidationError(_("The results are published: publish a correction instead."))
+    if competition.status not in AWARDING:
+        raise ValidationError(_("Special categories are chosen while judging."))
     activity_record(
         actor=actor,
         action="judging.special_award_removed",

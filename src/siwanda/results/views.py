@@ -185,7 +185,7 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 def _certificate_for(request, code) -> Certificate:
     certificate = get_object_or_404(
         Certificate.objects.select_related("publication__competition__region", "proposal"),
-        code=code,
+        code=code.upper(),
     )
     if not request.user.has_perm("results.download_certificate", certificate):
         raise PermissionDenied

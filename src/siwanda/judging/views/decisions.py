@@ -2,6 +2,7 @@
 advancement staged then applied in bulk."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -131,6 +132,8 @@ def moderation(request, pk):
         pk=pk,
     )
     stage = selectors.stage_for(request.user, item.stage_id, "judging.moderate")
+    if services.in_conflict(request.user, stage, item.proposal):
+        raise Http404
     form = ModerationForm(
         request.POST or None,
         initial={

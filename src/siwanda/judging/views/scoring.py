@@ -60,7 +60,11 @@ def sheet(request, pk):
                 return redirect("judging:my_assignments")
         except ValidationError as error:
             errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-            messages.error(request, _("Some scores need attention: see the marked criteria."))
+            # A refusal of the whole sheet (locked, scoring closed) is said as it is.
+            for message in errors.pop("", []):
+                messages.error(request, message)
+            if errors:
+                messages.error(request, _("Some scores need attention: see the marked criteria."))
         else:
             messages.success(request, _("Scores saved."))
             return redirect("judging:sheet", pk=assignment.pk)
