@@ -145,6 +145,8 @@ def new_page(browser, live_server):
             "locale": "id-ID",  # like our users' browsers
             "timezone_id": "Asia/Makassar",
             "viewport": DESKTOP,
+            # No transitions (Bootstrap honours it): a colour check mid-fade is not a finding.
+            "reduced_motion": "reduce",
             **options,
         }
         context = browser.new_context(**options)
