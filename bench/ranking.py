@@ -46,6 +46,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/siwanda_bench"
 REGION = "73.22"  # Kabupaten Luwu Utara
 SECTION = "## Judging: stage ranking"
 SEED = 20261101
+DEFAULT_SIZE = (3500, 5, 8, 40)  # proposals, jurors per proposal, criteria, panel
 
 # The KIPP 2023 proposal sections (the issue's weights 0/10/15/5/30/20/5/15, with the summary
 # given 5 points out of significance so that all eight count).
@@ -76,10 +77,11 @@ PER_AGENCY = 3  # the regency template lets an agency enter at most three propos
 
 def arguments(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--proposals", type=int, default=3500)
-    parser.add_argument("--jurors-per-proposal", type=int, default=5)
-    parser.add_argument("--criteria", type=int, default=8)
-    parser.add_argument("--panel", type=int, default=40, help="jurors on the stage's panel")
+    proposals, jurors, criteria, panel = DEFAULT_SIZE
+    parser.add_argument("--proposals", type=int, default=proposals)
+    parser.add_argument("--jurors-per-proposal", type=int, default=jurors)
+    parser.add_argument("--criteria", type=int, default=criteria)
+    parser.add_argument("--panel", type=int, default=panel, help="jurors on the stage's panel")
     parser.add_argument(
         "--database-url",
         default=DEFAULT_URL,
@@ -94,6 +96,8 @@ def arguments(argv=None):
         parser.error("the panel must have at least --jurors-per-proposal members")
     if not 1 <= args.criteria <= 100:
         parser.error("--criteria goes from 1 to 100")
+    if min(args.proposals, args.jurors_per_proposal, args.repeat) < 1:
+        parser.error("--proposals, --jurors-per-proposal and --repeat are at least 1")
     return args
 
 
@@ -811,9 +815,7 @@ LABELS = {
 }
 ORDER = ["load", "compute", "load+compute", "ranking_view", "ranking_view_member", "page"]
 GATED = ("load+compute", "ranking_view")
-# Other processes' share of the machine's CPU above which a run is called busy: on 2 cores, half
-# a core already lengthens the medians by a tenth or more.
-BUSY = 0.25
+BUSY = 0.25  # other processes' share of the machine's CPU above which a run is called busy
 
 
 def environment(args) -> dict:
@@ -838,7 +840,6 @@ def environment(args) -> dict:
             f"python-svc (/work/.library/env/machines/python-svc.md): {os.cpu_count()} cores"
             f"{', ' + cpu if cpu else ''}, {_memory()}"
         ),
-        "load": load_average(),
         "python": f"Python {platform.python_version()}, Django {django.get_version()}",
         "database": database,
         "vendor": connection.vendor,
@@ -966,13 +967,8 @@ def main(argv=None) -> int:
     print()
     print("\n".join(lines))
     if not args.no_write:
-        default = (args.proposals, args.jurors_per_proposal, args.criteria, args.panel) == (
-            3500,
-            5,
-            8,
-            40,
-        )
-        key = env["vendor"] if default else f"{env['vendor']}-{tag_of(args)}"
+        size = (args.proposals, args.jurors_per_proposal, args.criteria, args.panel)
+        key = env["vendor"] if size == DEFAULT_SIZE else f"{env['vendor']}-{tag_of(args)}"
         write_doc(key, lines)
         print(f"\nWritten to {DOC.relative_to(ROOT)}.")
     return 0 if passed else 1
