@@ -19,7 +19,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 from drf_spectacular.validation import validate_schema
-from rest_framework.test import APIClient
 
 from siwanda.accounts.models import Role
 from siwanda.competitions.models import Competition
@@ -172,17 +171,9 @@ def world(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def as_(world):
-    """as_("me") → an API client signed in as that person ("anonymous": signed out)."""
-    api = APIClient()
-
-    def sign_in(role):
-        api.logout()
-        if role != "anonymous":
-            api.force_login(world[role], backend="django.contrib.auth.backends.ModelBackend")
-        return api
-
-    return sign_in
+def people(world):
+    """Everyone of the world, for the API client fixture `as_` (tests/api/conftest.py)."""
+    return world
 
 
 def assignment_of(world, who, index) -> Assignment:

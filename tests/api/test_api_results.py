@@ -15,7 +15,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from drf_spectacular.validation import validate_schema
-from rest_framework.test import APIClient
 
 from siwanda.judging import services
 from siwanda.judging.models import Assignment
@@ -53,16 +52,21 @@ def build_results(people, region) -> dict:
         name_en="Participatory category",
         reason="Warga terlibat sejak awal",
     )
+    withdrawn = services.special_award_add(
+        actor=secretariat,
+        competition=competition,
+        proposal=proposals[4],
+        name="Kategori Kolaboratif",
+        name_en="Collaborative category",
+        reason="Bermitra dengan swasta",
+    )
     results.results_publish(actor=secretariat, competition=competition)
+    # A correction that takes an award away revokes its certificate.
+    services.special_award_remove(actor=secretariat, award=withdrawn)
     current = results.results_publish(
-        actor=secretariat, competition=competition, reason="Salah ketik nama dinas"
+        actor=secretariat, competition=competition, reason="Dicabut oleh koreksi"
     )
-    # A revoked certificate, as a correction that takes an award away leaves it (once published,
-    # the awards themselves can no longer change, so it is revoked here directly).
-    revoked = Certificate.objects.get(proposal=proposals[2])
-    Certificate.objects.filter(pk=revoked.pk).update(
-        revoked_at=current.published_at, revoked_reason="Dicabut oleh koreksi"
-    )
+    revoked = Certificate.objects.get(proposal=proposals[4], kind=Certificate.Kind.SPECIAL)
     return {**world, "publication": current, "revoked": revoked}
 
 
@@ -81,16 +85,9 @@ def world(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def as_(world):
-    api = APIClient()
-
-    def sign_in(role):
-        api.logout()
-        if role != "anonymous":
-            api.force_login(world[role], backend="django.contrib.auth.backends.ModelBackend")
-        return api
-
-    return sign_in
+def people(world):
+    """Everyone of the world, for the API client fixture `as_` (tests/api/conftest.py)."""
+    return world
 
 
 def results_url(competition):
@@ -119,7 +116,7 @@ def test_anyone_reads_the_winners_and_how_they_were_chosen(db, world, as_):
     publication = world["publication"]
     assert (body["publication"]["number"], body["publication"]["reason"]) == (
         2,
-        "Salah ketik nama dinas",
+        "Dicabut oleh koreksi",
     )
     assert body["publication"]["digest"] == publication.digest
     published = datetime.datetime.fromisoformat(body["publication"]["published_at"])

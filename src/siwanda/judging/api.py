@@ -490,7 +490,7 @@ class AssignmentViewSet(viewsets.GenericViewSet):
         return assignment
 
     def detail_response(self, assignment):
-        assignment = selectors.assignment_for_juror(self.request.user, assignment.pk)
+        # The sheet is read as stored now: a submit has just changed it.
         sheet = Sheet.objects.filter(assignment=assignment).first()
         stage = assignment.stage
         context = self.get_serializer_context() | {

@@ -605,11 +605,15 @@ def stage_conflicts(stage: Stage, proposals=None) -> dict[tuple[int, int], str]:
 
 def in_conflict(user, stage: Stage, proposal) -> bool:
     """The person sits on the stage's panel in conflict of interest with the proposal."""
-    return (user.pk, proposal.pk) in stage_conflicts(stage, [proposal])
+    return _conflict_of(user, stage, proposal) is not None
+
+
+def _conflict_of(user, stage: Stage, proposal) -> str | None:
+    return stage_conflicts(stage, [proposal]).get((user.pk, proposal.pk))
 
 
 def _refuse_conflict(stage, juror, proposal):
-    found = stage_conflicts(stage, [proposal]).get((juror.pk, proposal.pk))
+    found = _conflict_of(juror, stage, proposal)
     if found:
         raise ValidationError(
             _("%(name)s cannot judge “%(title)s”: %(reason)s.")

@@ -182,7 +182,7 @@ class PublishedResultViewSet(viewsets.GenericViewSet):
                 ],
                 "special_awards": [
                     {
-                        "name": (get_language() == "en" and w["special_en"]) or w["special"],
+                        "name": _text(w, "special"),
                         "title": w["title"],
                         "agency": w["agency"],
                         "reason": w["reason"],
