@@ -10,6 +10,7 @@ from siwanda.competitions.models import Competition
 from siwanda.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_is_loaded, load_demo
 from siwanda.core.demo.competitions import INNOVATIONS, PARTICIPATORY
 from siwanda.judging.models import Moderation, Sheet, Stage
+from siwanda.judging.selectors import juror_work
 from siwanda.proposals.models import Proposal
 from siwanda.regions.models import Agency
 from siwanda.results.services import publication_recompute
@@ -158,6 +159,12 @@ def test_demo_current_year_judging_is_open(demo, client):
     )
     assert sheets[(chair.pk, "submitted")] == 4
     assert desk.ends_on > timezone.localdate()
+    # The work still being scored comes before the finished 2019 presentations.
+    juri2 = User.objects.get(email="juri2@luwuutara.siwanda.test")
+    assert [w.stage.status for w in juror_work(juri2)] == [
+        Stage.Status.SCORING,
+        Stage.Status.CLOSED,
+    ]
     # The home page tells a juror what is left to score; a juror who is done sees no task.
     client.force_login(User.objects.get(email="juri2@luwuutara.siwanda.test"))
     page = client.get("/").content.decode()

@@ -83,7 +83,7 @@ def _without_conflicts(assignments):
 
 def juror_work(juror) -> list[StageWork]:
     """The person's assignments in stages being scored or closed, grouped by stage, with their
-    progress ("3 of 7 done")."""
+    progress ("3 of 7 done"): the stages still being scored first, the nearest due date first."""
     assignments = list(
         Assignment.objects.filter(juror=juror, stage__status__in=LIVE)
         .select_related(
@@ -101,7 +101,7 @@ def juror_work(juror) -> list[StageWork]:
         a.submitted = sheet is not None and sheet.status == Sheet.Status.SUBMITTED
         a.started = sheet is not None
         work.setdefault(a.stage_id, StageWork(a.stage)).assignments.append(a)
-    return list(work.values())
+    return sorted(work.values(), key=lambda w: w.stage.status != Stage.Status.SCORING)
 
 
 def juror_assignments_in(juror, stage) -> dict[int, int]:
