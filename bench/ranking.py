@@ -36,7 +36,6 @@ import sys
 import time
 import tracemalloc
 import warnings
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -48,25 +47,6 @@ SECTION = "## Judging: stage ranking"
 SEED = 20261101
 DEFAULT_SIZE = (3500, 5, 8, 40)  # proposals, jurors per proposal, criteria, panel
 
-# The KIPP 2023 proposal sections (the issue's weights 0/10/15/5/30/20/5/15, with the summary
-# given 5 points out of significance so that all eight count).
-KIPP_CRITERIA = [
-    ("Ringkasan", "Summary", 5),
-    ("Latar belakang dan tujuan", "Background and goals", 10),
-    ("Kebaruan / nilai tambah", "Novelty / added value", 15),
-    ("Implementasi", "Implementation", 5),
-    ("Signifikansi", "Significance", 25),
-    ("Adaptabilitas", "Adaptability", 20),
-    ("Sumber daya", "Resources", 5),
-    ("Strategi keberlanjutan", "Sustainability", 15),
-]
-LEVELS = [
-    {"min": 81, "max": 100, "label": "Sangat baik", "label_en": "Very good"},
-    {"min": 61, "max": 80, "label": "Baik", "label_en": "Good"},
-    {"min": 41, "max": 60, "label": "Cukup", "label_en": "Fair"},
-    {"min": 21, "max": 40, "label": "Kurang", "label_en": "Poor"},
-    {"min": 0, "max": 20, "label": "Sangat kurang", "label_en": "Very poor"},
-]
 TOP_KINDS = ["dinas"] * 18 + ["badan"] * 4 + ["bagian"] * 2 + ["kecamatan"] * 15
 CHILD_KIND = {"kecamatan": "kelurahan", "badan": "upt", "bagian": "upt", "dinas": "upt"}
 PER_AGENCY = 3  # the regency template lets an agency enter at most three proposals
@@ -179,16 +159,6 @@ def tag_of(args) -> str:
     return f"b{args.proposals}-{args.jurors_per_proposal}-{args.criteria}-{args.panel}"
 
 
-def criteria_spec(count: int) -> list[tuple[str, str, int]]:
-    if count == len(KIPP_CRITERIA):
-        return KIPP_CRITERIA
-    base, extra = divmod(100, count)
-    return [
-        (f"Kriteria {n + 1}", f"Criterion {n + 1}", base + (1 if n < extra else 0))
-        for n in range(count)
-    ]
-
-
 def find_stage(args):
     from siwanda.competitions.models import Competition
     from siwanda.judging.models import Stage
@@ -204,22 +174,6 @@ def find_stage(args):
             f"{competition.name} exists but its stage is not closed: run again with --rebuild."
         )
     return stage
-
-
-def _bulk_people(specs, password):
-    """Users and their role assignments, written in two statements. `specs` holds
-    (email, full name, position, role, region, agency)."""
-    from siwanda.accounts.models import RoleAssignment, User
-
-    users = User.objects.bulk_create(
-        User(email=email, full_name=name, position=position, password=password)
-        for email, name, position, _role, _region, _agency in specs
-    )
-    RoleAssignment.objects.bulk_create(
-        RoleAssignment(user=user, role=role, region=region, agency=agency)
-        for user, (_e, _n, _p, role, region, agency) in zip(users, specs, strict=True)
-    )
-    return users
 
 
 def _agencies(region, count, tag):
@@ -277,24 +231,12 @@ def _open_competition(secretariat, region, args):
 def _passed_proposals(competition, agencies, args, password):
     """Each agency's operator and head, and up to three proposals per agency, written by the
     operator, approved by the head and passed by the screening; then the call is closed."""
-    from django.utils import timezone
-
-    from siwanda.accounts.models import Role
-    from siwanda.competitions.models import Competition
+    from siwanda.core import scale
     from siwanda.innovations.models import Innovation
-    from siwanda.proposals.models import Proposal
 
-    region, tag, now = competition.region, tag_of(args), timezone.now()
-    specs = []
-    for n, agency in enumerate(agencies):
-        specs.append((f"{tag}-op{n}@bench.test", f"Operator {n}", "", Role.OPERATOR, agency))
-        specs.append((f"{tag}-head{n}@bench.test", f"Kepala {n}", "", Role.AGENCY_HEAD, agency))
-    staff = _bulk_people([(*s[:4], region, s[4]) for s in specs], password)
-    operator = {a.pk: staff[2 * n] for n, a in enumerate(agencies)}
-    head = {a.pk: staff[2 * n + 1] for n, a in enumerate(agencies)}
-
+    region = competition.region
+    operator, head = scale.agency_staff(agencies, tag_of(args), password)
     groups = list(competition.groups.select_related("form").order_by("order"))
-    versions = {g.pk: g.form.versions.order_by("-number").first() for g in groups}
     owners = [agencies[n // PER_AGENCY] for n in range(args.proposals)]
     innovations = Innovation.objects.bulk_create(
         Innovation(
@@ -311,203 +253,23 @@ def _passed_proposals(competition, agencies, args, password):
         )
         for n, agency in enumerate(owners)
     )
-    submitted = now - datetime.timedelta(days=20)
-    proposals = []
-    for n, innovation in enumerate(innovations):
-        # An agency's third proposal is a replication (that group takes one per agency).
-        group = groups[1 if n % PER_AGENCY == 2 and len(groups) > 1 else 0]
-        proposals.append(
-            Proposal(
-                competition=competition,
-                agency=innovation.agency,
-                innovation=innovation,
-                group=group,
-                form_version=versions[group.pk],
-                title=innovation.title,
-                implementation_start=innovation.started_on,
-                status=Proposal.Status.PASSED,
-                created_by=operator[innovation.agency_id],
-                sent_at=submitted,
-                submitted_at=submitted,
-                approved_by=head[innovation.agency_id],
-            )
-        )
-    proposals = Proposal.objects.bulk_create(proposals)
-    # The call closed and the screening decided every proposal (as its services leave it).
-    Competition.objects.filter(pk=competition.pk).update(
-        status=Competition.Status.SCREENING,
-        deadline_at=now - datetime.timedelta(days=21),
-        screening_ends_at=now - datetime.timedelta(days=1),
-    )
-    competition.refresh_from_db()
-    return proposals
-
-
-def _desk_stage(secretariat, competition, args):
-    """One desk stage, ranked by normalised means, with its rubric and criteria (services)."""
-    from django.utils import timezone
-
-    from siwanda.judging import services
-    from siwanda.judging.models import Stage
-
-    today = timezone.localdate()
-    stage = services.stage_save(
-        actor=secretariat,
-        competition=competition,
-        kind=Stage.Kind.DESK,
-        name="Penilaian proposal",
-        name_en="Proposal evaluation",
-        starts_on=today,
-        ends_on=today + datetime.timedelta(days=9),
-        weight=Decimal(40),
-        aggregation=Stage.Aggregation.MEAN,
-        rank_by_normalised=True,
-        advancement=Stage.Advancement.TOP_N,
-        top_n=99,
-        jurors_per_proposal=args.jurors_per_proposal,
-        disagreement=Decimal(20),
-        tie_breakers=["heaviest_criterion", "fewer_missing", "chair_vote"],
-        reminder_days=[3, 1],
-    )
-    rubric = services.rubric_save(
-        actor=secretariat,
-        stage=stage,
-        name="Penilaian proposal KIPP",
-        name_en="KIPP proposal evaluation",
-        scale_min=Decimal(0),
-        scale_max=Decimal(100),
-        step=Decimal(1),
-        allow_na=True,
-        comment_at_or_below=Decimal(20),
-        comment_at_or_above=Decimal(95),
-    )
-    criteria = [
-        services.criterion_save(
-            actor=secretariat,
-            rubric=rubric,
-            name=name,
-            name_en=name_en,
-            weight=Decimal(weight),
-            levels=LEVELS,
-        )
-        for name, name_en, weight in criteria_spec(args.criteria)
+    # An agency's third proposal is a replication (that group takes one per agency).
+    entries = [
+        (innovation, groups[1 if n % PER_AGENCY == 2 and len(groups) > 1 else 0])
+        for n, innovation in enumerate(innovations)
     ]
-    stage.refresh_from_db()
-    return stage, criteria
-
-
-def _panel(secretariat, stage, agencies, args, password):
-    """The jurors of the region, seated through the service: a fifth also head an agency (a
-    conflict with it and the units under it), a tenth were recorded by the secretariat as
-    working in a kecamatan; the last one chairs."""
-    from siwanda.accounts.models import Role, RoleAssignment
-    from siwanda.judging import services
-
-    region, tag = stage.competition.region, tag_of(args)
-    tops = [a for a in agencies if a.parent_id is None]
-    kecamatan = [a for a in tops if a.kind == "kecamatan"] or tops
-    heads, recorded = args.panel // 5, args.panel // 10
-    jurors = _bulk_people(
-        [
-            (f"{tag}-juri{n}@bench.test", f"Juri {n + 1:02d}", "Juri", Role.JUROR, region, None)
-            for n in range(args.panel)
-        ],
-        password,
-    )
-    RoleAssignment.objects.bulk_create(
-        RoleAssignment(user=jurors[n], role=Role.AGENCY_HEAD, region=region, agency=tops[n])
-        for n in range(min(heads, len(tops)))
-    )
-    for n, juror in enumerate(jurors):
-        services.panel_add(
-            actor=secretariat,
-            stage=stage,
-            juror=juror,
-            is_chair=n == args.panel - 1,
-            agency=kecamatan[n % len(kecamatan)] if heads <= n < heads + recorded else None,
-        )
-    return jurors
-
-
-def _submitted_scores(stage, criteria, jurors, rng):
-    """Every juror's sheet, filled in and submitted, with the audit entry `sheet_submit` writes
-    (a publication is recomputed from those). A score is the proposal's quality, plus the
-    juror's severity or leniency, the criterion's difficulty and noise; one in 200 is "not
-    applicable"; extreme scores carry the comment the rubric requires."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.utils import timezone
-
-    from siwanda.activity.models import ActivityEntry
-    from siwanda.judging.models import Assignment, Score, Sheet
-    from siwanda.proposals.models import Proposal
-
-    now = timezone.now()
-    rubric = stage.rubric
-    assignments = list(
-        Assignment.objects.filter(stage=stage, calibration=False)
-        .order_by("pk")
-        .values_list("pk", "juror_id", "proposal_id", "proposal__title")
-    )
-    quality = {p: rng.gauss(68, 9) for p in sorted({a[2] for a in assignments})}
-    bias = {j.pk: rng.gauss(0, 6) for j in jurors}
-    effect = {c.pk: rng.gauss(0, 4) for c in criteria}
-    emails = {j.pk: j.email for j in jurors}
-    sheets = Sheet.objects.bulk_create(
-        Sheet(
-            assignment_id=pk,
-            status=Sheet.Status.SUBMITTED,
-            comment="Proposal dinilai sesuai rubrik.",
-            submitted_at=now,
-        )
-        for pk, *_rest in assignments
-    )
-    scores, entries = [], []
-    proposal_type = ContentType.objects.get_for_model(Proposal)
-    for sheet, (pk, juror, proposal, title) in zip(sheets, assignments, strict=True):
-        logged = {}
-        for criterion in criteria:
-            value = None
-            if rng.random() >= 0.005:
-                raw = quality[proposal] + bias[juror] + effect[criterion.pk] + rng.gauss(0, 7)
-                value = Decimal(min(100, max(0, round(raw)))).quantize(Decimal("0.01"))
-            extreme = value is not None and (
-                value <= rubric.comment_at_or_below or value >= rubric.comment_at_or_above
-            )
-            scores.append(
-                Score(
-                    sheet=sheet,
-                    criterion=criterion,
-                    value=value,
-                    not_applicable=value is None,
-                    comment="Nilai ekstrem: lihat bukti pada lampiran." if extreme else "",
-                )
-            )
-            logged[str(criterion.pk)] = None if value is None else str(value)
-        entries.append(
-            ActivityEntry(
-                actor_id=juror,
-                actor_label=emails[juror],
-                action="judging.sheet_submitted",
-                target_type=proposal_type,
-                target_id=str(proposal),
-                target_label=title[:255],
-                region=stage.competition.region,
-                data={"stage": stage.pk, "assignment": pk, "calibration": False, "scores": logged},
-            )
-        )
-    Score.objects.bulk_create(scores, batch_size=5000)
-    ActivityEntry.objects.bulk_create(entries, batch_size=2000)
-    return len(sheets), len(scores)
+    return scale.passed_proposals(competition, entries, operator=operator, head=head)
 
 
 def build(args):
     """The scored stage, as the services would have left it, in one transaction (an interrupted
-    build leaves nothing behind)."""
+    build leaves nothing behind). The judging part is siwanda.core.scale's, which seed_scale
+    uses too."""
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
 
     from siwanda.accounts.models import Role
-    from siwanda.judging import services
+    from siwanda.core import scale
     from siwanda.regions.models import Region
 
     rng = random.Random(SEED)
@@ -523,7 +285,7 @@ def build(args):
         t = time.perf_counter()
         agencies = _agencies(region, math.ceil(args.proposals / PER_AGENCY), tag_of(args))
         email = f"{tag_of(args)}-sekretariat@bench.test"
-        (secretariat,) = _bulk_people(
+        (secretariat,) = scale.people_bulk(
             [(email, "Sekretariat Bench", "", Role.SECRETARIAT, region, None)], password
         )
         competition = _open_competition(secretariat, region, args)
@@ -534,32 +296,31 @@ def build(args):
         step(f"{len(proposals)} proposals passed screening, their authors", t)
 
         t = time.perf_counter()
-        stage, criteria = _desk_stage(secretariat, competition, args)
-        jurors = _panel(secretariat, stage, agencies, args, password)
+        stage, criteria = scale.desk_stage(
+            secretariat,
+            competition,
+            criteria=args.criteria,
+            jurors_per_proposal=args.jurors_per_proposal,
+        )
+        jurors = scale.seat_panel(
+            secretariat, stage, agencies, size=args.panel, tag=tag_of(args), password=password
+        )
         step(f"stage, rubric of {len(criteria)}, panel of {len(jurors)} (services)", t)
 
         t = time.perf_counter()
-        plan = services.assign_automatic(actor=secretariat, stage=stage)
-        if plan.short:
-            sys.exit(f"The panel cannot give every proposal k jurors: {len(plan.short)} short.")
-        stage = services.stage_open(actor=secretariat, stage=stage)
+        try:
+            stage = scale.assign_and_open(secretariat, stage)
+        except RuntimeError as error:
+            sys.exit(str(error))
         step("automatic assignment; stage opened (services)", t)
 
         t = time.perf_counter()
-        sheets, scores = _submitted_scores(stage, criteria, jurors, rng)
+        sheets, scores = scale.submitted_scores(stage, criteria, jurors, rng)
         step(f"{sheets} submitted sheets, {scores} scores, audit entries", t)
 
         t = time.perf_counter()
-        stage = services.stage_close(actor=secretariat, stage=stage)
-        moderations = list(stage.moderations.order_by("proposal_id"))
-        for n, moderation in enumerate(moderations[:5]):
-            services.moderation_decide(
-                actor=jurors[-1],
-                moderation=moderation,
-                consensus=None if n % 2 else Decimal("75.50"),
-                justification="Panel sepakat setelah membaca ulang proposal.",
-            )
-        step(f"stage closed, {len(moderations)} flagged, 5 moderated (services)", t)
+        stage, flagged = scale.close_and_moderate(secretariat, stage, jurors[-1])
+        step(f"stage closed, {flagged} flagged, 5 moderated (services)", t)
     return find_stage(args), steps
 
 

@@ -39,13 +39,77 @@ PROPOSAL_READERS = ("admin", "secretariat", "operator", "head", "mentor")
 MANAGERS = ("admin", "secretariat")
 SECRET = "Dapur Sehat Atasi Stunting"
 JUDGED = "Inovasi Dinas Kesehatan 0"  # a proposal of the judged competition
+DRAFT = "Isi draf pengumuman"  # the text of an unpublished announcement
+REPLICATION = "Mohon berbagi cara kerjanya"  # a replication request's message
 PUBLIC = dict.fromkeys(ROLES, "ok")
 
 MATRIX = {
-    "core:home": (lambda w: {}, EVERYONE, None),
+    "core:home": (lambda w: {}, PUBLIC, None),
     "core:notices": (lambda w: {}, EVERYONE, None),
     "core:exports": (lambda w: {}, EVERYONE, None),
     "core:exports_status": (lambda w: {}, EVERYONE, None),
+    # The public catalogue: the world's innovation is not published, another one is, and a
+    # neighbour's operator asked to replicate it.
+    "catalogue:list": (lambda w: {}, PUBLIC, None),
+    "catalogue:download": (lambda w: {"fmt": "csv"}, PUBLIC, None),
+    "catalogue:region": (lambda w: {"code": "73.22"}, PUBLIC, None),
+    "catalogue:detail": (
+        lambda w: {"pk": w["innovation"].pk},
+        dict.fromkeys(ROLES, "deny"),
+        SECRET,
+    ),
+    "catalogue:evidence": (lambda w: {"pk": w["evidence"].pk}, dict.fromkeys(ROLES, "deny"), None),
+    "catalogue:replication_new": (
+        lambda w: {"pk": w["published"].pk},
+        only("operator", "neighbour_operator"),
+        None,
+    ),
+    "catalogue:publish": (lambda w: {"pk": w["innovation"].pk}, only(*MANAGERS), SECRET),
+    "catalogue:requests": (lambda w: {}, EVERYONE, None),
+    "catalogue:request": (
+        lambda w: {"pk": w["replication"].pk},
+        only(
+            "admin",
+            "secretariat",
+            "leadership",
+            "other_operator",
+            "neighbour_operator",
+            "neighbour_secretariat",
+        ),
+        REPLICATION,
+    ),
+    # Dashboards: a region's secretariat and leadership see their own region's.
+    "insights:dashboard": (
+        lambda w: {},
+        only(*MANAGERS, "leadership", "neighbour_secretariat"),
+        None,
+    ),
+    "insights:csv": (
+        lambda w: {"key": "oaoi"},
+        only(*MANAGERS, "leadership", "neighbour_secretariat"),
+        None,
+    ),
+    "insights:province": (lambda w: {"region_id": w["province"].pk}, only("admin"), None),
+    "insights:province_csv": (
+        lambda w: {"region_id": w["province"].pk, "key": "comparison"},
+        only("admin"),
+        None,
+    ),
+    # Announcements: published ones are public; a draft (and its PDF) and every writing page
+    # belong to the region's secretariat and the system administrator.
+    "announcements:list": (lambda w: {}, PUBLIC, None),
+    "announcements:detail": (
+        lambda w: {"pk": w["announcement_draft"].pk},
+        only(*MANAGERS) | {"anonymous": "deny"},
+        DRAFT,
+    ),
+    "announcements:attachment": (
+        lambda w: {"pk": w["announcement_draft"].pk},
+        only(*MANAGERS) | {"anonymous": "deny"},
+        None,
+    ),
+    "announcements:create": (lambda w: {}, only(*MANAGERS, "neighbour_secretariat"), None),
+    "announcements:update": (lambda w: {"pk": w["announcement_draft"].pk}, only(*MANAGERS), DRAFT),
     # An export is its owner's alone.
     "core:export_download": (lambda w: {"pk": w["export"].pk}, only("secretariat"), None),
     # A person of one region goes straight to it; a system administrator sees them all.
@@ -80,6 +144,7 @@ MATRIX = {
         "Dinas Kesehatan",
     ),
     "accounts:profile": (lambda w: {}, EVERYONE, None),
+    "accounts:api_tokens": (lambda w: {}, EVERYONE, None),
     "accounts:password_change": (lambda w: {}, EVERYONE, None),
     "accounts:two_factor_setup": (lambda w: {}, EVERYONE, None),
     "activity:region_log": (lambda w: {"code": "73.22"}, only(*MANAGERS), "Dinas Kesehatan"),
@@ -244,7 +309,19 @@ NOT_IN_MATRIX = {
 # POST-only endpoints: (kwargs builder, roles that may use them). Everyone else is refused
 # (403, 404 or 405) and nothing changes; what the allowed roles get is tested with each view.
 POSTS = {
+    "catalogue:unpublish": (lambda w: {"pk": w["published"].pk}, MANAGERS),
+    "catalogue:request_answer": (lambda w: {"pk": w["replication"].pk}, ("other_operator",)),
+    "catalogue:request_message": (
+        lambda w: {"pk": w["replication"].pk},
+        ("other_operator", "neighbour_operator"),
+    ),
+    "catalogue:request_complete": (lambda w: {"pk": w["replication"].pk}, ("neighbour_operator",)),
+    "insights:remind": (lambda w: {}, (*MANAGERS, "neighbour_secretariat")),
+    "accounts:api_token_revoke": (lambda w: {"pk": w["api_token"].pk}, ("operator",)),
     "core:export_create": (lambda w: {}, ()),
+    "announcements:publish": (lambda w: {"pk": w["announcement_draft"].pk}, MANAGERS),
+    "announcements:unpublish": (lambda w: {"pk": w["announcement"].pk}, MANAGERS),
+    "announcements:delete": (lambda w: {"pk": w["announcement"].pk}, MANAGERS),
     "accounts:person_action": (lambda w: {"pk": w["operator"].pk}, MANAGERS),
     "regions:agency_set_active": (lambda w: {"pk": w["agency"].pk}, MANAGERS),
     "innovations:evidence_add": (lambda w: {"pk": w["innovation"].pk}, ("admin", "operator")),
@@ -326,6 +403,9 @@ POSTS = {
 
 OUR_APPS = {
     "core",
+    "catalogue",
+    "insights",
+    "announcements",
     "regions",
     "accounts",
     "activity",
@@ -360,6 +440,7 @@ def world(django_db_setup, django_db_blocker):
     module inside a transaction that is rolled back at its end (each test runs in a savepoint)."""
     from django.db import transaction
 
+    from siwanda.accounts.tokens import api_token_create
     from siwanda.innovations.services import evidence_add, innovation_set_decree
     from siwanda.mentoring.models import Comment
     from siwanda.mentoring.services import mentor_assign
@@ -425,8 +506,52 @@ def world(django_db_setup, django_db_blocker):
             ),
             "export": _finished_export(people["secretariat"]),
             **_judged(people, region),
+            **_announcements(people, region),
+            "api_token": api_token_create(actor=people["operator"], name="Matrix")[0],
+            "province": region.parent,
+            **_catalogue(people),
         }
         transaction.set_rollback(True)
+
+
+def _catalogue(people):
+    """A published innovation of Dinas Pendidikan, and a neighbour's request to replicate it."""
+    from siwanda.catalogue.services import innovation_publish, replication_request
+    from tests.builders import innovation_for
+
+    published = innovation_for(
+        people["other_operator"], people["other_agency"], title="Rapor Digital Orang Tua"
+    )
+    innovation_publish(actor=people["secretariat"], innovation=published)
+    replication = replication_request(
+        actor=people["neighbour_operator"],
+        source=published,
+        agency=people["neighbour_agency"],
+        message=REPLICATION,
+    )
+    return {"published": published, "replication": replication}
+
+
+def _announcements(people, region):
+    """A published guide of Luwu Utara with its PDF, and a draft with its PDF."""
+    from siwanda.announcements.services import announcement_create
+    from tests.builders import pdf_upload
+
+    def post(title, body, publish):
+        return announcement_create(
+            actor=people["secretariat"],
+            region=region,
+            kind="guide",
+            title=title,
+            body=body,
+            attachment=pdf_upload(),
+            publish=publish,
+        )
+
+    return {
+        "announcement": post("Panduan terbit", "Terbit.", True),
+        "announcement_draft": post("Panduan draf", DRAFT, False),
+    }
 
 
 def _judged(people, region):

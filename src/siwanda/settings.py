@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rules.apps.AutodiscoverRulesConfig",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks_db",
     "siwanda.core",
     "siwanda.regions",
@@ -75,6 +77,9 @@ INSTALLED_APPS = [
     "siwanda.screening",
     "siwanda.judging",
     "siwanda.results",
+    "siwanda.catalogue",
+    "siwanda.insights",
+    "siwanda.announcements",
 ]
 
 MIDDLEWARE = [
@@ -308,22 +313,54 @@ SIWANDA_IMPORT_MAX_ROWS = 5000
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The session for the pages' own scripts; then personal API tokens (Authorization: Bearer).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "siwanda.accounts.tokens.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "siwanda.core.api.Pagination",
     "PAGE_SIZE": 50,
+    # Anonymous requests by IP address, signed-in ones by person; "" switches a limit off.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "siwanda.core.api.AnonymousThrottle",
+        "siwanda.core.api.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_RATE_ANONYMOUS", "60/min") or None,
+        "user": os.environ.get("API_RATE_USER", "600/min") or None,
+    },
+    # The client's address: REMOTE_ADDR, or the one PROXY_COUNT proxies passed on (as for axes).
+    "NUM_PROXIES": env_int("PROXY_COUNT", 0),
     "EXCEPTION_HANDLER": "siwanda.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Siwanda API",
-    "DESCRIPTION": "Regional innovation registry and competitions.",
+    "DESCRIPTION": (
+        "Regional innovation registry and competitions. Sign in on the site (session) or send a "
+        "personal API token from your profile as `Authorization: Bearer <token>`. Lists are "
+        'paginated (`page`, `page_size`); errors are `{"detail": …}`, with `errors` by field '
+        "for a 400."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {
         "ProposalStatusEnum": "siwanda.proposals.models.Proposal.Status",
         "EvidenceStatusEnum": "siwanda.innovations.models.EvidenceDocument.Status",
+        "ReplicationStatusEnum": "siwanda.catalogue.models.ReplicationRequest.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "siwanda.core.api.add_common_responses",
+    ],
+    # /api/docs/: Swagger UI from drf-spectacular-sidecar's static files, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": True,
+        "persistAuthorization": False,
+        # No badge fetched from the public validator: regional intranets, strict CSP.
+        "validatorUrl": None,
     },
 }
 

@@ -12,6 +12,9 @@ urlpatterns = [
     path("", include("siwanda.screening.urls")),
     path("", include("siwanda.judging.urls")),
     path("", include("siwanda.results.urls")),
+    path("", include("siwanda.catalogue.urls")),
+    path("", include("siwanda.insights.urls")),
+    path("", include("siwanda.announcements.urls")),
     path("api/", include("siwanda.api_urls")),
 ]
 

@@ -295,7 +295,7 @@ def test_the_public_endpoints_are_described_without_sign_in(db, client):
     for path in ("/api/results/{id}/", "/api/certificates/{code}/"):
         operation = schema["paths"][path]["get"]
         assert operation["summary"], path
-        assert set(operation["responses"]) == {"200", "404"}, path
+        assert set(operation["responses"]) == {"200", "401", "404", "429"}, path
         assert operation.get("security", [{}]) in ([{}], []), path
     assert {"winners", "special_awards", "method", "earlier"} <= set(
         schema["components"]["schemas"]["PublicResult"]["properties"]

@@ -158,9 +158,27 @@ def test_the_menu_shows_only_what_the_person_may_use(client, people):
         "/kompetisi/",
         "/usulan/",
         "/inovasi/",
+        "/katalog/",
+        "/pengumuman/",
+        "/replikasi/",
+    ]
+    login(client, people["juror"])
+    assert [item["url"] for item in client.get("/").context["menu"]] == [
+        "/",
+        "/kompetisi/",
+        "/penilaian/",
+        "/katalog/",
+        "/pengumuman/",
+        "/wilayah/73.22/perangkat-daerah/",
+    ]
+    client.logout()
+    assert [item["url"] for item in client.get("/").context["menu"]] == [
+        "/katalog/",
+        "/pengumuman/",
     ]
     login(client, people["secretariat"])
     menu = client.get("/").context["menu"]
+    assert "/dasbor/" in [item.get("url") for item in menu]
     region = next(item for item in menu if item.get("children"))
     assert [child["url"] for child in region["children"]] == [
         "/wilayah/73.22/",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import token_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("keluar/", views.LogoutView.as_view(), name="logout"),
     path("masuk/kode/", views.two_factor_verify, name="two_factor_verify"),
     path("profil/dua-langkah/", views.two_factor_setup, name="two_factor_setup"),
+    path("profil/token-api/", token_views.api_tokens, name="api_tokens"),
+    path("profil/token-api/<int:pk>/cabut/", token_views.api_token_revoke, name="api_token_revoke"),
     path("undangan/<str:token>/", views.invitation_accept, name="invitation"),
     path("sandi/lupa/", views.PasswordResetView.as_view(), name="password_reset"),
     path("sandi/lupa/terkirim/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),

@@ -61,6 +61,23 @@ ACTIONS = {
     "screening.decided": _("Screening decision"),
     "screening.objected": _("Objection to the screening"),
     "screening.objection_decided": _("Objection decided"),
+    "innovation.published": _("Innovation published in the catalogue"),
+    "innovation.publication_updated": _("Public documents of the innovation changed"),
+    "innovation.unpublished": _("Innovation taken out of the catalogue"),
+    "replication.requested": _("Replication requested"),
+    "replication.discussing": _("Replication request under discussion"),
+    "replication.agreed": _("Replication agreed"),
+    "replication.declined": _("Replication declined"),
+    "replication.replicated": _("Replica recorded"),
+    "replication.message": _("Message about a replication"),
+    "announcement.created": _("Announcement written"),
+    "announcement.updated": _("Announcement changed"),
+    "announcement.published": _("Announcement published"),
+    "announcement.unpublished": _("Announcement withdrawn (back to draft)"),
+    "announcement.deleted": _("Announcement deleted"),
+    "api_token.created": _("API token created"),
+    "api_token.revoked": _("API token revoked"),
+    "insights.oaoi_reminded": _("One Agency, One Innovation reminder sent"),
 }
 
 

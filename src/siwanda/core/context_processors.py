@@ -26,8 +26,14 @@ def _menu(user) -> list:
         or roles.region_ids(Role.SECRETARIAT, Role.LEADERSHIP, Role.MENTOR)
     ):
         items.append((_("Innovations"), reverse("innovations:list")))
+    if admin or roles.region_ids(Role.SECRETARIAT, Role.LEADERSHIP):
+        items.append((_("Dashboard"), reverse("insights:dashboard")))
     if roles.region_ids(Role.JUROR):
         items.append((_("My assignments"), reverse("judging:my_assignments")))
+    items.append((_("Catalogue"), reverse("catalogue:list")))
+    items.append((_("Announcements"), reverse("announcements:list")))
+    if admin or roles.agency_ids(*AGENCY) or roles.region_ids(Role.SECRETARIAT, Role.LEADERSHIP):
+        items.append((_("Replication"), reverse("catalogue:requests")))
     if admin or len(managed) > 1:
         items.append((_("Regions"), reverse("regions:list")))
     elif len(managed) == 1:
@@ -53,9 +59,18 @@ def _menu(user) -> list:
 
 def shell(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"menu": []}
     path = request.path
+    if user is None or not user.is_authenticated:
+        public = [
+            (_("Catalogue"), reverse("catalogue:list")),
+            (_("Announcements"), reverse("announcements:list")),
+        ]
+        return {
+            "menu": [
+                {"label": label, "url": url, "active": path.startswith(url)}
+                for label, url in public
+            ]
+        }
 
     def active(url):
         return path == url or (url != "/" and path.startswith(url))

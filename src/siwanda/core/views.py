@@ -26,8 +26,8 @@ def notices(request):
     return render(request, "core/notices.html", {"notices": items})
 
 
-@login_required
 def home(request):
+    """Everyone's front page: visitors see the latest announcements and the way in."""
     return render(request, "core/home.html", {"panels": home_panels(request.user)})
 
 

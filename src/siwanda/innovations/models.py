@@ -150,6 +150,8 @@ class EvidenceDocument(models.Model):
         _("verification"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     verification_note = models.CharField(_("verification note"), max_length=300, blank=True)
+    # Chosen by the secretariat when publishing the innovation; only verified documents.
+    is_public = models.BooleanField(_("shown in the public catalogue"), default=False)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -64,6 +64,13 @@ def _check(innovation: Innovation) -> None:
         raise ValidationError(errors)
 
 
+def _refresh_catalogue(*innovation_ids) -> None:
+    """Keep the public catalogue in step with the registry (published innovations only)."""
+    from siwanda.catalogue.indexing import catalogue_refresh
+
+    catalogue_refresh(i for i in innovation_ids if i)
+
+
 def _set_sdgs(innovation: Innovation, sdgs) -> tuple[list, list]:
     before = sorted(innovation.sdgs.values_list("number", flat=True)) if innovation.pk else []
     after = sorted({int(s.number if isinstance(s, Sdg) else s) for s in sdgs})
@@ -87,6 +94,7 @@ def innovation_create(*, actor, agency, sdgs=(), innovators=(), **fields) -> Inn
         region=innovation.region,
         changes=diff({}, snapshot(innovation, FIELDS)),
     )
+    _refresh_catalogue(innovation.source_innovation_id)
     return innovation
 
 
@@ -97,6 +105,7 @@ def innovation_update(*, actor, innovation: Innovation, sdgs=None, **fields) -> 
     if unknown:
         raise TypeError(f"innovation_update() got unexpected fields {sorted(unknown)}")
     before = snapshot(innovation, list(fields))
+    old_source = innovation.source_innovation_id
     with unchanged_if_refused(innovation, fields):
         for name, value in fields.items():
             setattr(innovation, name, value.strip() if isinstance(value, str) else value)
@@ -116,6 +125,7 @@ def innovation_update(*, actor, innovation: Innovation, sdgs=None, **fields) -> 
             region=innovation.region,
             changes=changes,
         )
+        _refresh_catalogue(innovation.pk, old_source, innovation.source_innovation_id)
     return innovation
 
 
@@ -224,7 +234,11 @@ def evidence_verify(*, actor, document: EvidenceDocument, status: str, note: str
     document.verification_note = note.strip()
     document.verified_by = actor
     document.verified_at = timezone.now()
-    document.save(update_fields=["status", "verification_note", "verified_by", "verified_at"])
+    # Only verified documents are shown in the public catalogue.
+    document.is_public = document.is_public and status == EvidenceDocument.Status.VERIFIED
+    document.save(
+        update_fields=["status", "verification_note", "verified_by", "verified_at", "is_public"]
+    )
     activity_record(
         actor=actor,
         action="evidence.verified",
@@ -252,4 +266,5 @@ def award_add(
         region=innovation.region,
         data={"award": str(award), "level": level},
     )
+    _refresh_catalogue(innovation.pk)
     return award

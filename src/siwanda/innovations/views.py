@@ -165,6 +165,7 @@ def innovation_detail(request, pk):
     user = request.user
     can_change = user.has_perm("innovations.change_innovation", innovation)
     can_verify = user.has_perm("innovations.verify_evidence", innovation)
+    can_publish = user.has_perm("catalogue.publish_innovation", innovation)
     proposals = (
         Proposal.objects.filter(innovation=innovation)
         .select_related("competition", "competition__region")
@@ -183,6 +184,8 @@ def innovation_detail(request, pk):
             "replications": innovation.replications.select_related("agency", "region"),
             "can_change": can_change,
             "can_verify": can_verify,
+            "can_publish": can_publish,
+            "published": hasattr(innovation, "catalogue_entry"),
             "evidence_form": EvidenceForm() if can_change else None,
             "decree_form": DecreeForm(initial={"number": innovation.decree_number})
             if can_change

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from siwanda.activity.models import ActivityEntry
 from siwanda.activity.services import activity_record
+from siwanda.catalogue.indexing import catalogue_refresh
 from siwanda.competitions.models import Competition
 from siwanda.competitions.services import agency_people
 from siwanda.core.notify import notify
@@ -251,6 +252,9 @@ def _issue_certificates(publication, previous_certificates, reason):
 
 def _write_awards(competition, data):
     """The awards in each innovation's history (rewritten by a correction)."""
+    before = list(
+        Award.objects.filter(competition=competition).values_list("innovation_id", flat=True)
+    )
     Award.objects.filter(competition=competition).delete()
     awards = []
     for (proposal, kind, _rank, name), _extra in _awards_in(data).items():
@@ -266,6 +270,7 @@ def _write_awards(competition, data):
             )
         )
     Award.objects.bulk_create(awards)
+    catalogue_refresh({a.innovation_id for a in awards} | set(before))
 
 
 def publish_problems(competition) -> list[str]:

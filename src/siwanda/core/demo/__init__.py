@@ -16,10 +16,16 @@ def demo_is_loaded() -> bool:
 
 @transaction.atomic
 def load_demo() -> None:
+    from .announcements import load_announcements
+    from .catalogue import load_catalogue
     from .competitions import load_competitions
+    from .registry import load_recent
 
     load_platform()
     load_competitions()
+    load_recent()
+    load_catalogue()
+    load_announcements()
 
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "demo_is_loaded", "load_demo"]

@@ -46,6 +46,13 @@ LUWU_UTARA_AGENCIES = [
     ("SMP Negeri 1 Masamba", "", K.SCHOOL, "Dinas Pendidikan"),
     ("Perusahaan Umum Daerah Air Minum Luwu Utara", "PDAM", K.BUMD, None),
 ]
+LUWU_TIMUR_CODE = "73.24"  # Kabupaten Luwu Timur: the neighbour that replicates
+LUWU_TIMUR_AGENCIES = [
+    ("Bagian Organisasi Sekretariat Daerah", "Bagian Organisasi", K.BAGIAN, None),
+    ("Dinas Kesehatan", "Dinkes", K.DINAS, None),
+    ("Dinas Lingkungan Hidup", "DLH", K.DINAS, None),
+    ("Puskesmas Malili", "", K.PUSKESMAS, "Dinas Kesehatan"),
+]
 SULSEL_AGENCIES = [
     (
         "Biro Organisasi Sekretariat Daerah Provinsi Sulawesi Selatan",
@@ -155,6 +162,22 @@ DEMO_ACCOUNTS = [
         None,
     ),
     (
+        "operator.dinkes@luwutimur.siwanda.test",
+        "Operator Dinas Kesehatan Luwu Timur",
+        "Operator, Dinas Kesehatan",
+        R.OPERATOR,
+        LUWU_TIMUR_CODE,
+        "Dinas Kesehatan",
+    ),
+    (
+        "sekretariat@luwutimur.siwanda.test",
+        "Sekretariat Bagian Organisasi Luwu Timur",
+        "Admin Lokal, Bagian Organisasi",
+        R.SECRETARIAT,
+        LUWU_TIMUR_CODE,
+        None,
+    ),
+    (
         "sekretariat@sulsel.siwanda.test",
         "Biro Organisasi Sulawesi Selatan",
         "Admin Lokal, Biro Organisasi",
@@ -196,6 +219,7 @@ def _account(email, full_name, position, role, region_code, agency_name, *, pass
 def load_platform() -> None:
     _agencies(Region.objects.get(code=REGENCY_CODE), LUWU_UTARA_AGENCIES)
     _agencies(Region.objects.get(code=PROVINCE_CODE), SULSEL_AGENCIES)
+    _agencies(Region.objects.get(code=LUWU_TIMUR_CODE), LUWU_TIMUR_AGENCIES)
     # One hash for the shared demo password: hashing it per account costs half a second each.
     password_hash = make_password(DEMO_PASSWORD)
     for account in DEMO_ACCOUNTS:
