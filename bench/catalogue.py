@@ -420,7 +420,7 @@ result = {}
 client = Client()
 with override_settings(ALLOWED_HOSTS=["*"]):
     for group, sample in paths.items():
-        counts, slowest = [], (0.0, "", "")
+        counts, slowest = [], (0.0, "", "", [])
         for path in sample:
             client.get(path)  # warm: the later figures are those of a served page
             with CaptureQueriesContext(connection) as captured:
@@ -428,10 +428,14 @@ with override_settings(ALLOWED_HOSTS=["*"]):
             if response.status_code != 200:
                 sys.exit(f"{path} answered {response.status_code}")
             counts.append(len(captured))
+            settings_ = []  # SET LOCAL … the page sent before a statement: its plan needs them
             for query in captured.captured_queries:
+                if query["sql"].upper().startswith("SET "):
+                    settings_.append(query["sql"])
+                    continue
                 seconds = float(query["time"])
                 if seconds > slowest[0]:
-                    slowest = (seconds, path, query["sql"])
+                    slowest = (seconds, path, query["sql"], list(settings_))
         result[group] = {"queries": counts, "slowest": slowest}
 json.dump(result, sys.stdout)
 """
@@ -453,13 +457,17 @@ def sql_probe(env, paths, sample) -> dict:
     return json.loads(result.stdout)
 
 
-def explain(url, sql) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) of a statement Django sent (its parameters inlined)."""
+def explain(url, sql, settings=()) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of a statement Django sent (its parameters inlined), in a
+    transaction with the settings the page set before it (e.g. SET LOCAL enable_seqscan)."""
     import psycopg
 
     with psycopg.connect(url) as connection:
+        for statement in settings:
+            connection.execute(statement)
         rows = connection.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}").fetchall()
-    return "\n".join(row[0] for row in rows)
+        connection.rollback()
+    return "\n".join([*settings, *(row[0] for row in rows)])
 
 
 # --- wrk -----------------------------------------------------------------------------------------
@@ -566,13 +574,13 @@ def one_size(args, n, static_root) -> dict:
     )
     probe = sql_probe(env, {g: paths[g] for g in args.groups}, args.sample)
     for group in args.groups:
-        seconds, path, sql = probe[group]["slowest"]
-        probe[group]["plan"] = (
-            explain(url, sql) if sql.lstrip().upper().startswith("SELECT") else ""
-        )
+        seconds, path, sql, settings = probe[group]["slowest"]
+        is_select = sql.lstrip().upper().startswith(("SELECT", "WITH"))
+        probe[group]["plan"] = explain(url, sql, settings) if is_select else ""
         (WORK / f"slowest-x{n}-{group}.txt").write_text(
             f"-- {path}: {seconds * 1000:.1f} ms\n{sql}\n\n{probe[group]['plan']}\n"
         )
+    started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     with Server(env, args) as server:
         for group in args.groups:
             # The first few must answer 200 before anything is timed; wrk counts the others'
@@ -588,6 +596,7 @@ def one_size(args, n, static_root) -> dict:
         figures = measure(args, url, server, paths)
     return {
         "n": n,
+        "date": started,
         "url": url,
         "facts": facts,
         "probe": probe,
@@ -630,7 +639,7 @@ def report(args, result, env) -> list[str]:
             if budget is not None
             else "."
         ),
-        f"- Date: {env['date']}; load average (1, 5, 15 min) before the first group"
+        f"- Date: {result['date']}; load average (1, 5, 15 min) before the first group"
         f" {'{:.2f} {:.2f} {:.2f}'.format(*loads[0][0])}, after the last"
         f" {'{:.2f} {:.2f} {:.2f}'.format(*loads[-1][1])}.",
         f"- Machine: {env['machine']}.",
@@ -683,7 +692,7 @@ def report(args, result, env) -> list[str]:
         )
     lines += ["", "Slowest SQL statement seen per group (one execution, warm):", ""]
     for group in args.groups:
-        seconds, path, sql = probe[group]["slowest"]
+        seconds, path, sql, _settings = probe[group]["slowest"]
         head = " ".join(sql.split())[:160]
         lines.append(f"- {group}: {seconds * 1000:.1f} ms on `{path}`: `{head}…`")
     return lines
@@ -700,7 +709,6 @@ def environment(args) -> dict:
     gunicorn = _spawn([GUNICORN, "--version"], capture_output=True).stdout.split()
     wrk_version = _spawn([shutil.which("wrk"), "-v"], capture_output=True)
     return {
-        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": (
             f"python-svc (/work/.library/env/machines/python-svc.md): {os.cpu_count()} cores"
             f"{', ' + cpu if cpu else ''}, {_memory()}"

@@ -4,6 +4,7 @@ chosen), an innovation's page with few and many replicas, evidence, awards and S
 replication requests and a region's replications."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from siwanda.accounts.models import Role
@@ -60,12 +61,15 @@ def test_the_list_stays_within_its_budget(
     the page, the regions counted and the filters' choices."""
     add_published(luwu_utara, 0, 30)
     client.get(reverse("catalogue:list"))
-    with django_assert_max_num_queries(9):
+    # PostgreSQL: a search runs in its own transaction with one planner setting (SAVEPOINT,
+    # SET LOCAL, RELEASE inside a test's transaction).
+    extra = 3 if connection.vendor == "postgresql" else 0
+    with django_assert_max_num_queries(9 + extra):
         client.get(reverse("catalogue:list"), {"q": "sampah", "province": "73"})
     # Signed in (the menu, the notices), and a misspelt word to correct (one query more).
     login(client, people["neighbour_operator"])
     client.get(reverse("catalogue:list"))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(14 + extra):
         client.get(reverse("catalogue:list"), {"q": "sampha desa", "province": "73"})
 
 
@@ -90,7 +94,7 @@ def test_the_counts_are_cached_until_the_catalogue_changes(client, people, luwu_
 
 @pytest.mark.parametrize("role", ["anonymous", "neighbour_operator", "secretariat"])
 def test_an_innovations_page_costs_the_same_with_more_to_show(
-    client, people, innovation, agencies, role
+    client, people, innovation, agencies, role, no_cache
 ):
     publish(innovation)
     if role != "anonymous":

@@ -67,7 +67,9 @@ def test_invitation_sent_accepted_and_not_reusable(new_page, people, mailoutbox)
 
     expect(page).to_have_url("/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Andi Baso Rahman")
-    expect(page.locator("main section h2")).to_have_text("Dinas Kesehatan")
+    expect(page.locator("main section[aria-labelledby^='panel-'] h2")).to_have_text(
+        "Dinas Kesehatan"
+    )
 
     # The link worked once: opened again, it says so and offers the login page.
     assert_link_refused(page, path)

@@ -23,8 +23,10 @@ def test_login_role_lands_on_own_home(page, people, role):
     title_names, link = HOME_PANELS[role]
     link = link.format(agency=people["agency"].pk)
 
+    # The home page is public: a visitor sees the way in, and no task of anybody's.
     page.goto("/")
-    expect(page).to_have_url("/masuk/?next=/")
+    expect(page.locator("main section[aria-labelledby^='panel-']")).to_have_count(0)
+    page.goto("/masuk/?next=/")
     assert_accessible(page, label="login page")
 
     response = log_in(page, person.email)
@@ -32,7 +34,7 @@ def test_login_role_lands_on_own_home(page, people, role):
     assert response.status == 302
     expect(page).to_have_url("/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(person.full_name)
-    panels = page.locator("main section")
+    panels = page.locator("main section[aria-labelledby^='panel-']")
     expect(panels).to_have_count(1)
     panel_title = panels.get_by_role("heading", level=2)
     if title_names:

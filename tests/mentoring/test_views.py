@@ -126,7 +126,8 @@ def test_a_juror_cannot_open_the_proposal_and_never_sees_the_comment(
             continue
         response = client.get(reverse(name, kwargs=kwargs(world)))
         assert response.status_code == 200, name
-        assert SECRET_NOTE not in response.content.decode(), name
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert SECRET_NOTE not in body.decode(), name
         opened.append(name)
     assert "competitions:detail" in opened and "core:notices" in opened
     assert Comment.objects.count() == 1

@@ -218,7 +218,9 @@ class CatalogueViewSet(viewsets.GenericViewSet):
             sort = "title"
         with search.planned_for_search(query):
             page = self.paginate_queryset(
-                qs.select_related("agency", "region").order_by(*selectors.SORTS[sort])
+                qs.select_related("agency", "region")
+                .defer(*selectors.HEAVY)
+                .order_by(*selectors.SORTS[sort])
             )
             data = CatalogueEntrySerializer(page, many=True, context={"request": request}).data
         return self.get_paginated_response(data)

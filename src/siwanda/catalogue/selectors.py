@@ -26,6 +26,9 @@ SORTS = {
     "newest": ("-published_at", "innovation_id"),
     "replicated": ("-replication_count", "title"),
 }
+# What a list shows of an entry; the long texts and the vectors stay out of sorts and pages.
+HEAVY = ("body", "stems", "search_vector", "rank_vector")
+SIMILAR_SECONDS = 600
 
 
 @dataclass
@@ -102,7 +105,7 @@ def catalogue_search(*, filters: dict, page_number=1) -> CataloguePage:
         if sort == "relevance" and not query:
             sort = "title"
         listing = search.ranked(entries_filtered(filters), query) if query else qs
-        listing = listing.select_related("region", "agency").order_by(*SORTS[sort])
+        listing = listing.select_related("region", "agency").defer(*HEAVY).order_by(*SORTS[sort])
         paginator = Paginator(listing, PAGE_SIZE)
         # Known from the counts: no COUNT(*). Deeper than MAX_PAGES, narrow the search instead.
         paginator.count = min(total, PAGE_SIZE * MAX_PAGES)
@@ -151,11 +154,23 @@ def public_evidence(pk: int) -> EvidenceDocument | None:
 
 
 def similar_entries(entry: CatalogueEntry, limit=4) -> list[CatalogueEntry]:
+    """Published innovations of the same government affair (else form) whose texts share the
+    telling words of this one's title, best first; remembered until the catalogue changes."""
     query = search.like(entry)
     if not query:
         return []
-    qs = search.ranked(CatalogueEntry.objects.exclude(pk=entry.pk), query)
-    return list(qs.select_related("region").order_by("-rank", "title")[:limit])
+    key = f"catalogue:similar:{catalogue_version()}:{entry.pk}"
+    shown = CatalogueEntry.objects.select_related("region").defer(*HEAVY)
+    ids = cache.get(key)
+    if ids is not None:
+        found = shown.in_bulk(ids)
+        return [found[i] for i in ids if i in found]
+    pool = shown.exclude(pk=entry.pk)
+    pool = pool.filter(urusan=entry.urusan) if entry.urusan else pool.filter(form=entry.form)
+    with search.planned_for_search(query):
+        similar = list(search.ranked(pool, query).order_by("-rank", "title")[:limit])
+    cache.set(key, [e.pk for e in similar], SIMILAR_SECONDS)
+    return similar
 
 
 def replicas_of(innovation: Innovation) -> QuerySet[Innovation]:
