@@ -49,6 +49,25 @@ def test_sorted_by_newest_and_by_replications(library, agencies):
     ]
 
 
+def test_a_search_too_broad_to_rank_shows_the_most_replicated_first(
+    library, agencies, monkeypatch, client
+):
+    register(agencies["dlh_gorontalo"], "Kompos Timur", source_innovation=library["kompos"])
+    ranked = selectors.catalogue_search(filters={"q": "sampah"})
+    assert (ranked.sort, ranked.broad, ranked.total) == ("relevance", False, 2)
+    monkeypatch.setattr(selectors, "RANK_LIMIT", 1)
+    broad = selectors.catalogue_search(filters={"q": "sampah"})
+    assert (broad.sort, broad.broad, broad.total) == ("replicated", True, 2)
+    assert titles(broad) == [
+        "Dikelola Warga: Sampah Jadi Kompos",
+        "Pengelolaan Sampah Berbasis Bank Sampah",
+    ]
+    page = client.get("/katalog/", {"q": "sampah"}).content.decode()
+    assert "the most replicated are shown first" in page
+    # Asked for a sort explicitly, the visitor gets it.
+    assert selectors.catalogue_search(filters={"q": "sampah", "sort": "title"}).broad is False
+
+
 def test_a_page_beyond_the_last_shows_the_last(library, monkeypatch):
     monkeypatch.setattr(selectors, "PAGE_SIZE", 4)
     result = selectors.catalogue_search(filters={}, page_number=2)

@@ -47,8 +47,8 @@ class CatalogueFilterForm(forms.Form):
     stage = forms.ChoiceField(
         label=_("Lifecycle stage"), required=False, choices=_choices(Stage.choices)
     )
-    year = forms.TypedChoiceField(
-        label=_("Year started"), required=False, coerce=int, empty_value=None
+    year = forms.IntegerField(
+        label=_("Year started"), required=False, min_value=1945, max_value=2100
     )
     digital = forms.ChoiceField(
         label=_("Digital"),
@@ -62,11 +62,10 @@ class CatalogueFilterForm(forms.Form):
         label=_("Sort by"), required=False, choices=[(k, SORT_LABELS[k]) for k in SORTS]
     )
 
-    def __init__(self, data, *, provinces, regions, years):
+    def __init__(self, data, *, provinces, regions):
         super().__init__(data)
         self.fields["province"].choices = _choices([(r.code, r.name) for r in provinces])
         self.fields["region"].choices = _choices([(r.code, r.name) for r in regions])
-        self.fields["year"].choices = _choices([(y, str(y)) for y in years])
 
     def filters(self) -> tuple[dict, list[str]]:
         """The valid filters (regions by id), and the labels of the values that were dropped."""

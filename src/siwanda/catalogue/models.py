@@ -79,6 +79,8 @@ class CatalogueEntry(models.Model):
             models.Index(fields=["region", "title"]),
             models.Index(fields=["urusan", "title"]),
             models.Index(fields=["form", "title"]),
+            models.Index(fields=["-replication_count", "title"]),
+            models.Index(fields=["province", "-replication_count", "title"]),
         ]
 
     def __str__(self):

@@ -87,7 +87,7 @@ def _similar_words(word: str) -> list[str]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT word FROM catalogue_searchword WHERE word %% %s "
+                "SELECT word FROM catalogue_searchword WHERE (word || '') %% %s "
                 "AND similarity(word, %s) >= %s ORDER BY similarity(word, %s) DESC, word LIMIT 2",
                 [word, word, MIN_SIMILARITY, word],
             )

@@ -19,6 +19,9 @@ from .models import OPEN_STATUSES, CatalogueEntry, ReplicationRequest
 PAGE_SIZE = 20
 MAX_PAGES = 500  # deeper than this, a visitor should narrow the search
 COUNTS_SECONDS = 60
+# Above this many matches the words are too common to tell innovations apart, and ranking every
+# match would cost more than it tells: the most replicated come first instead (an index order).
+RANK_LIMIT = 5000
 FACETS = ["province", "agency_kind", "form", "urusan", "stage", "year", "digital", "award"]
 SORTS = {
     "relevance": ("-rank", "title"),
@@ -40,6 +43,7 @@ class CataloguePage:
     sdg_counts: dict[str, int]
     sort: str
     regions: dict[int, object] = field(default_factory=dict)
+    broad: bool = False  # a search too broad to rank: see RANK_LIMIT
 
 
 def entries_filtered(filters: dict) -> QuerySet[CatalogueEntry]:
@@ -104,7 +108,10 @@ def catalogue_search(*, filters: dict, page_number=1) -> CataloguePage:
         sort = filters.get("sort") or ("relevance" if query else "title")
         if sort == "relevance" and not query:
             sort = "title"
-        listing = search.ranked(entries_filtered(filters), query) if query else qs
+        broad = sort == "relevance" and total > RANK_LIMIT
+        if broad:
+            sort = "replicated"
+        listing = search.ranked(entries_filtered(filters), query) if sort == "relevance" else qs
         listing = listing.select_related("region", "agency").defer(*HEAVY).order_by(*SORTS[sort])
         paginator = Paginator(listing, PAGE_SIZE)
         # Known from the counts: no COUNT(*). Deeper than MAX_PAGES, narrow the search instead.
@@ -121,7 +128,7 @@ def catalogue_search(*, filters: dict, page_number=1) -> CataloguePage:
             }
     region_ids = {int(k) for k in counts["province"]} | {int(k) for k in counts.get("region", {})}
     regions = Region.objects.in_bulk(region_ids) if region_ids else {}
-    return CataloguePage(query, page, total, counts, sdg_counts, sort, regions)
+    return CataloguePage(query, page, total, counts, sdg_counts, sort, regions, broad)
 
 
 def catalogue_innovation(pk: int) -> Innovation | None:

@@ -31,13 +31,7 @@ def filter_form(data) -> CatalogueFilterForm:
     regions = Region.objects.none()
     if data.get("province"):
         regions = Region.objects.filter(parent__code=data["province"]).order_by("name")
-    years = (
-        CatalogueEntry.objects.exclude(year=None)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .distinct()
-    )
-    return CatalogueFilterForm(data, provinces=provinces, regions=regions, years=years)
+    return CatalogueFilterForm(data, provinces=provinces, regions=regions)
 
 
 FACET_FIELDS = [
@@ -73,6 +67,12 @@ def facets(form: CatalogueFilterForm, result) -> list[dict]:
         else:
             counts = result.counts.get(name, {})
         chosen = str(form.cleaned_data.get(name) or "")
+        if name == "year":  # the years there are, newest first
+            choices = [
+                (y, y) for y in sorted({*counts, *([chosen] if chosen else [])}, reverse=True)
+            ]
+        else:
+            choices = field.field.choices
         options = [
             {
                 "value": str(value),
@@ -80,7 +80,7 @@ def facets(form: CatalogueFilterForm, result) -> list[dict]:
                 "count": counts.get(str(value), 0),
                 "selected": str(value) == chosen,
             }
-            for value, label in field.field.choices
+            for value, label in choices
             if value != "" and (counts.get(str(value)) or str(value) == chosen)
         ]
         out.append({"name": name, "label": field.label, "options": options, "chosen": chosen})
