@@ -49,7 +49,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote_plus, urlsplit
 
-from ranking import _memory, prepare_database, shown_url  # same directory: bench/
+import benchdoc  # same directory: bench/
+from ranking import _memory, prepare_database, shown_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -723,23 +724,8 @@ def environment(args) -> dict:
 
 
 def write_doc(key: str, lines: list[str]) -> None:
-    """Replace this size's block in the catalogue section of docs/benchmarks.md (creating the
-    section or block when absent); the rest of the file is left as it is."""
-    start, end = f"<!-- catalogue:{key}:start -->", f"<!-- catalogue:{key}:end -->"
-    block = "\n".join([start, *lines, end])
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        text = before + block + rest.split(end, 1)[1]
-    elif SECTION in text:
-        head, tail = text.split(SECTION, 1)
-        following = re.search(r"^## ", tail, re.M)
-        cut = following.start() if following else len(tail)
-        text = head + SECTION + tail[:cut].rstrip("\n") + "\n\n" + block + "\n\n" + tail[cut:]
-        text = text.rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + f"\n\n{SECTION}\n\n{block}\n"
-    DOC.write_text(text, encoding="utf-8")
+    """This run's block (catalogue:<key>) in its section of docs/benchmarks.md."""
+    benchdoc.write_block(SECTION, f"catalogue:{key}", lines)
 
 
 def main(argv=None) -> int:

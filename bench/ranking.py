@@ -39,6 +39,8 @@ import warnings
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import benchdoc  # same directory: bench/
+
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/siwanda_bench"
@@ -679,24 +681,8 @@ def report(args, env, figures, facts, build_steps, passed) -> list[str]:
 
 
 def write_doc(key: str, lines: list[str]) -> None:
-    """Replace this database's block in the "Judging: stage ranking" section of
-    docs/benchmarks.md (creating the file, section or block when absent)."""
-    start, end = f"<!-- ranking:{key}:start -->", f"<!-- ranking:{key}:end -->"
-    block = "\n".join([start, *lines, end])
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        text = before + block + rest.split(end, 1)[1]
-    elif SECTION in text:
-        head, tail = text.split(SECTION, 1)
-        following = re.search(r"^## ", tail, re.M)
-        cut = following.start() if following else len(tail)
-        text = head + SECTION + tail[:cut].rstrip("\n") + "\n\n" + block + "\n\n" + tail[cut:]
-        text = text.rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + f"\n\n{SECTION}\n\n{block}\n"
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(text, encoding="utf-8")
+    """This run's block (ranking:<key>) in its section of docs/benchmarks.md."""
+    benchdoc.write_block(SECTION, f"ranking:{key}", lines)
 
 
 def main(argv=None) -> int:

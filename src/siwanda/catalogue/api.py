@@ -2,6 +2,8 @@
 and the replication requests of signed-in agencies, over the same selectors and services as the
 pages."""
 
+from functools import partial
+
 from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -211,17 +213,11 @@ class CatalogueViewSet(viewsets.GenericViewSet):
     def list(self, request):
         filters = _filters(request)
         query = search.parse(filters.get("q", ""))
-        qs = selectors.entries_filtered(filters)
-        qs = search.ranked(qs, query) if query else qs
-        sort = filters.get("sort") or ("relevance" if query else "title")
-        if sort == "relevance" and not query:
-            sort = "title"
         with search.planned_for_search(query):
-            page = self.paginate_queryset(
-                qs.select_related("agency", "region")
-                .defer(*selectors.HEAVY)
-                .order_by(*selectors.SORTS[sort])
-            )
+            total = selectors.catalogue_counts(filters, query)["total"][""]
+            listing, _sort, _broad = selectors.catalogue_listing(filters, query, total)
+            self.paginator.django_paginator_class = partial(selectors.CountedPaginator, count=total)
+            page = self.paginate_queryset(listing)
             data = CatalogueEntrySerializer(page, many=True, context={"request": request}).data
         return self.get_paginated_response(data)
 

@@ -74,17 +74,9 @@ def _cached_counts(qs, facets, filters) -> dict:
     """The counts of a filter set, cached until the catalogue changes (and a minute at most, for
     the processes that do not share a cache): counting a national catalogue is the costly part
     of a page, and the same searches and filters come again and again."""
-    key = (
-        "catalogue:counts:"
-        + hashlib.sha256(
-            repr(
-                (
-                    catalogue_version(),
-                    sorted((k, str(v)) for k, v in filters.items() if k not in ("sort",)),
-                )
-            ).encode()
-        ).hexdigest()
-    )
+    wanted = sorted((k, str(v)) for k, v in filters.items() if k != "sort")
+    signature = repr((catalogue_version(), list(facets), wanted)).encode()
+    key = "catalogue:counts:" + hashlib.sha256(signature).hexdigest()
     counts = cache.get(key)
     if counts is None:
         counts = search.facet_counts(qs, facets)
@@ -92,30 +84,55 @@ def _cached_counts(qs, facets, filters) -> dict:
     return copy.deepcopy(counts)
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count (known from the counts per filter value): no COUNT(*)."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count
+
+
+def catalogue_listing(filters: dict, query: search.Query, total: int):
+    """(entries in the order asked for, that order, whether the search was too broad to rank).
+    Run it inside `search.planned_for_search(query)`."""
+    sort = filters.get("sort") or ("relevance" if query else "title")
+    if sort == "relevance" and not query:
+        sort = "title"
+    broad = sort == "relevance" and total > RANK_LIMIT
+    if broad:
+        sort = "replicated"
+    qs = entries_filtered(filters)
+    if sort == "relevance":
+        qs = search.ranked(qs, query)
+    elif query:
+        qs = search.matching(qs, query)
+    # The agency and region of the page's 20 rows come in two small queries afterwards: joined
+    # here, they would be joined to every match before the sort.
+    listing = qs.prefetch_related("region", "agency").defer(*HEAVY).order_by(*SORTS[sort])
+    return listing, sort, broad
+
+
+def catalogue_counts(filters: dict, query: search.Query, facets=FACETS) -> dict:
+    """The counts per filter value of the entries under `filters` and `query` (cached)."""
+    qs = entries_filtered(filters)
+    if query:
+        qs = search.matching(qs, query)
+    return _cached_counts(qs, facets, filters)
+
+
 def catalogue_search(*, filters: dict, page_number=1) -> CataloguePage:
     """One page of the catalogue with the counts per filter value, in a constant number of
     queries: vocabulary (with a search text: 1, and 1 per word never seen), counts (1, none when
     cached), the page (1) and the names of the regions counted (1)."""
     query = search.parse(filters.get("q") or "")
+    facets = [*FACETS, "region"] if filters.get("province") else FACETS
     with search.planned_for_search(query):
-        qs = entries_filtered(filters)
-        if query:
-            qs = search.matching(qs, query)
-        facets = [*FACETS, "region"] if filters.get("province") else FACETS
-        counts = _cached_counts(qs, facets, filters)
+        counts = catalogue_counts(filters, query, facets)
         total = counts.pop("total")[""]
         sdg_counts = counts.pop("sdg")
-        sort = filters.get("sort") or ("relevance" if query else "title")
-        if sort == "relevance" and not query:
-            sort = "title"
-        broad = sort == "relevance" and total > RANK_LIMIT
-        if broad:
-            sort = "replicated"
-        listing = search.ranked(entries_filtered(filters), query) if sort == "relevance" else qs
-        listing = listing.select_related("region", "agency").defer(*HEAVY).order_by(*SORTS[sort])
-        paginator = Paginator(listing, PAGE_SIZE)
-        # Known from the counts: no COUNT(*). Deeper than MAX_PAGES, narrow the search instead.
-        paginator.count = min(total, PAGE_SIZE * MAX_PAGES)
+        listing, sort, broad = catalogue_listing(filters, query, total)
+        # Deeper than MAX_PAGES, narrow the search instead.
+        paginator = CountedPaginator(listing, PAGE_SIZE, count=min(total, PAGE_SIZE * MAX_PAGES))
         try:
             number = min(int(page_number), MAX_PAGES)
         except (TypeError, ValueError):
