@@ -64,8 +64,8 @@ class CatalogueFilterForm(forms.Form):
 
     def __init__(self, data, *, provinces, regions):
         super().__init__(data)
-        self.fields["province"].choices = _choices([(r.code, r.name) for r in provinces])
-        self.fields["region"].choices = _choices([(r.code, r.name) for r in regions])
+        self.fields["province"].choices = _choices(provinces)
+        self.fields["region"].choices = _choices(regions)
 
     def filters(self) -> tuple[dict, list[str]]:
         """The valid filters (regions by id), and the labels of the values that were dropped."""

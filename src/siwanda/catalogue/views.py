@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,12 +27,29 @@ from .forms import (
 from .models import CatalogueEntry, ReplicationRequest
 
 
+def _region_choices(parent_code: str = "") -> list[tuple[str, str]]:
+    """(code, name) of the provinces, or of a province's regencies and cities: reference data
+    that changes with a new law, so kept in the cache for an hour."""
+    key = f"catalogue:regions:{parent_code or 'provinces'}"
+    choices = cache.get(key)
+    if choices is None:
+        regions = (
+            Region.objects.filter(parent__code=parent_code)
+            if parent_code
+            else Region.objects.filter(kind=Region.Kind.PROVINCE)
+        )
+        choices = list(regions.order_by("name").values_list("code", "name"))
+        cache.set(key, choices, 3600)
+    return choices
+
+
 def filter_form(data) -> CatalogueFilterForm:
-    provinces = Region.objects.filter(kind=Region.Kind.PROVINCE).order_by("name")
-    regions = Region.objects.none()
-    if data.get("province"):
-        regions = Region.objects.filter(parent__code=data["province"]).order_by("name")
-    return CatalogueFilterForm(data, provinces=provinces, regions=regions)
+    province = data.get("province") or ""
+    return CatalogueFilterForm(
+        data,
+        provinces=_region_choices(),
+        regions=_region_choices(province) if province and len(province) < 20 else [],
+    )
 
 
 FACET_FIELDS = [
