@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 
 from . import search
-from .selectors import entries_filtered
+from .selectors import entries_matching
 
 COLUMNS = [
     ("id", "innovation_id"),
@@ -36,10 +36,7 @@ CHUNK = 2000
 
 def rows(filters: dict):
     """Plain dicts, in order of title, of the entries under `filters` (search text included)."""
-    qs = entries_filtered(filters)
-    query = search.parse(filters.get("q") or "")
-    if query:
-        qs = search.matching(qs, query)
+    qs = entries_matching(filters, search.parse(filters.get("q") or ""))
     base = settings.SIWANDA_BASE_URL
     for values in (
         qs.order_by("title", "innovation_id")

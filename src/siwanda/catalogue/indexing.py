@@ -19,7 +19,7 @@ from siwanda.innovations.models import Award, Innovation
 from siwanda.regions.models import Region
 
 from .models import AwardLevel, CatalogueEntry, SearchWord
-from .text import stem, words
+from .text import stems_of, words
 
 BATCH = 1000
 VERSION_KEY = "catalogue:version"
@@ -46,7 +46,10 @@ def _year(innovation: Innovation):
     return started.year if started else None
 
 
-def _entry(innovation: Innovation, *, best_award, replications, published) -> CatalogueEntry:
+def _entry(
+    innovation: Innovation, *, best_award, replications, published
+) -> tuple[CatalogueEntry, list[str]]:
+    """The entry of a published innovation, and the words of its text (for the vocabulary)."""
     agency, region = innovation.agency, innovation.region
     body = " ".join(
         part
@@ -61,12 +64,12 @@ def _entry(innovation: Innovation, *, best_award, replications, published) -> Ca
         if part
     )
     all_words = words(f"{innovation.title} {body}")
-    return CatalogueEntry(
+    entry = CatalogueEntry(
         innovation=innovation,
         title=innovation.title,
         summary=summary_of(innovation),
         body=body,
-        stems=" ".join(dict.fromkeys(s for w in all_words if (s := stem(w)) != w)),
+        stems=stems_of(all_words),
         agency=agency,
         agency_kind=agency.kind,
         region=region,
@@ -82,14 +85,7 @@ def _entry(innovation: Innovation, *, best_award, replications, published) -> Ca
         published_at=published[0],
         published_by_id=published[1],
     )
-
-
-def _vocabulary(entries: list[CatalogueEntry]) -> set[str]:
-    found = set()
-    for entry in entries:
-        found.update(w for w in words(f"{entry.title} {entry.body}") if len(w) >= 3)
-        found.update(entry.stems.split())
-    return found
+    return entry, all_words
 
 
 def _write(ids: list[int], *, publish: bool, published_by=None) -> int:
@@ -121,19 +117,21 @@ def _write(ids: list[int], *, publish: bool, published_by=None) -> int:
     )
     now = timezone.now()
     by = published_by.pk if published_by is not None else None
-    entries = [
-        _entry(
+    entries, vocabulary = [], set()
+    for innovation in innovations:
+        entry, found = _entry(
             innovation,
             best_award=best.get(innovation.pk, AwardLevel.NONE),
             replications=replications.get(innovation.pk, 0),
             published=existing.get(innovation.pk, (now, by)),
         )
-        for innovation in innovations
-    ]
+        entries.append(entry)
+        vocabulary.update(w for w in found if len(w) >= 3)
+        vocabulary.update(entry.stems.split())
     CatalogueEntry.objects.filter(innovation_id__in=[e.innovation_id for e in entries]).delete()
     CatalogueEntry.objects.bulk_create(entries, batch_size=BATCH)
     SearchWord.objects.bulk_create(
-        [SearchWord(word=w) for w in sorted(_vocabulary(entries))],
+        [SearchWord(word=w) for w in sorted(vocabulary)],
         batch_size=BATCH,
         ignore_conflicts=True,
     )

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Prefetch, Q, QuerySet
 
-from siwanda.innovations.models import EvidenceDocument, Innovation, Sdg
+from siwanda.innovations.models import EvidenceDocument, Innovation
 from siwanda.regions.models import Region
 
 from . import search
@@ -101,23 +101,25 @@ def catalogue_listing(filters: dict, query: search.Query, total: int):
     broad = sort == "relevance" and total > RANK_LIMIT
     if broad:
         sort = "replicated"
-    qs = entries_filtered(filters)
     if sort == "relevance":
-        qs = search.ranked(qs, query)
-    elif query:
-        qs = search.matching(qs, query)
+        qs = search.ranked(entries_filtered(filters), query)
+    else:
+        qs = entries_matching(filters, query)
     # The agency and region of the page's 20 rows come in two small queries afterwards: joined
     # here, they would be joined to every match before the sort.
     listing = qs.prefetch_related("region", "agency").defer(*HEAVY).order_by(*SORTS[sort])
     return listing, sort, broad
 
 
+def entries_matching(filters: dict, query: search.Query) -> QuerySet[CatalogueEntry]:
+    """Published entries under the filters and the search text."""
+    qs = entries_filtered(filters)
+    return search.matching(qs, query) if query else qs
+
+
 def catalogue_counts(filters: dict, query: search.Query, facets=FACETS) -> dict:
     """The counts per filter value of the entries under `filters` and `query` (cached)."""
-    qs = entries_filtered(filters)
-    if query:
-        qs = search.matching(qs, query)
-    return _cached_counts(qs, facets, filters)
+    return _cached_counts(entries_matching(filters, query), facets, filters)
 
 
 def catalogue_search(*, filters: dict, page_number=1) -> CataloguePage:
@@ -250,7 +252,3 @@ def open_request(*, source, agency) -> ReplicationRequest | None:
     return ReplicationRequest.objects.filter(
         source=source, agency=agency, status__in=OPEN_STATUSES
     ).first()
-
-
-def sdg_choices():
-    return list(Sdg.objects.all())

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from siwanda.accounts.models import Role, User
+from siwanda.accounts.models import Role
 from siwanda.activity.services import activity_record
+from siwanda.competitions.services import agency_people
 from siwanda.core.notify import notify
 from siwanda.core.permissions import require_perm
 from siwanda.innovations.choices import Initiator
@@ -17,7 +18,8 @@ from siwanda.innovations.models import EvidenceDocument, Innovation
 from siwanda.innovations.services import innovation_create, innovation_update
 
 from .indexing import catalogue_changed, catalogue_index
-from .models import OPEN_STATUSES, CatalogueEntry, ReplicationMessage, ReplicationRequest
+from .models import CatalogueEntry, ReplicationMessage, ReplicationRequest
+from .selectors import open_request
 
 Status = ReplicationRequest.Status
 
@@ -29,12 +31,6 @@ OWNER_MOVES = {
     Status.DISCUSSING: {Status.AGREED, Status.DECLINED},
     Status.AGREED: {Status.DECLINED},
 }
-
-
-def _people_of(agency_ids, roles=(Role.OPERATOR, Role.AGENCY_HEAD)):
-    return User.objects.filter(
-        role_assignments__agency_id__in=agency_ids, role_assignments__role__in=roles
-    ).distinct()
 
 
 @transaction.atomic
@@ -69,7 +65,7 @@ def innovation_publish(*, actor, innovation: Innovation, public_evidence_ids=())
         url = reverse("catalogue:detail", args=[innovation.pk])
         transaction.on_commit(
             lambda: notify(
-                users=_people_of([innovation.agency_id]),
+                users=agency_people([innovation.agency_id]),
                 message=gettext_lazy('"%(title)s" is now in the public innovation catalogue.'),
                 params={"title": innovation.title},
                 url=url,
@@ -113,7 +109,7 @@ def _tell(request, *, side: str, message, params=None) -> None:
     url = reverse("catalogue:request", args=[request.pk])
     values = {"title": request.source.title, "agency": request.agency.name} | (params or {})
     transaction.on_commit(
-        lambda: notify(users=_people_of([agency_id]), message=message, params=values, url=url)
+        lambda: notify(users=agency_people([agency_id]), message=message, params=values, url=url)
     )
 
 
@@ -129,9 +125,7 @@ def replication_request(*, actor, source: Innovation, agency, message: str) -> R
         raise ValidationError(_("Only innovations in the public catalogue can be replicated."))
     if not message.strip():
         raise ValidationError({"message": _("Say what you would like to replicate and why.")})
-    if ReplicationRequest.objects.filter(
-        source=source, agency=agency, status__in=OPEN_STATUSES
-    ).exists():
+    if open_request(source=source, agency=agency) is not None:
         raise ValidationError(_("Your agency already has an open request for this innovation."))
     request = ReplicationRequest.objects.create(
         source=source, agency=agency, requested_by=actor, message=message.strip()

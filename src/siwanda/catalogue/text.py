@@ -28,6 +28,10 @@ def words(text: str) -> list[str]:
     return [w for w in WORD.findall(text.casefold()) if len(w) <= MAX_WORD]
 
 
+def stems_of(found: list[str]) -> str:
+    """The stems of `found` (words) that differ from the word itself, space-separated."""
+    return " ".join(dict.fromkeys(s for w in found if (s := stem(w)) != w))
+
+
 def stems(text: str) -> str:
-    """The stems of the words of `text` that differ from the word itself, space-separated."""
-    return " ".join(dict.fromkeys(s for w in words(text) if (s := stem(w)) != w))
+    return stems_of(words(text))
